@@ -1,0 +1,43 @@
+/* cli.h — shared plumbing for `copylab <command>`: global options, the lazily
+ * opened workspace, and output helpers. Each command lives in cli/cmd_*.c and
+ * is listed once in cli/commands.def. */
+#ifndef CL_CLI_H
+#define CL_CLI_H
+
+#include <cjson/cJSON.h>
+#include "core/util.h"
+#include "core/workspace.h"
+
+struct cli {
+	const char       *db_path;   /* --db, $COPYLAB_DB, or ./copylab.db */
+	int               verbose;   /* -v */
+	struct workspace *ws;        /* opened on first cli_workspace() call */
+};
+
+/* Open the workspace (creating it when flags has WS_CREATE); NULL after
+ * printing the error. Owned by cli; closed by main. */
+struct workspace *cli_workspace(struct cli *cli, int flags);
+
+/* Print "copylab: <err->msg>" to stderr; returns 1 (the exit status). */
+int cli_fail(const struct cl_err *err);
+/* Print "copylab: <fmt>" to stderr; returns 1. */
+int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a usage error for cmd and return 2. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print a cJSON value compactly on one line to stdout and free it. */
+void cli_print_json(cJSON *json);
+
+/* Parse helpers: return 0 on success, print a usage error and return -1 otherwise. */
+int cli_parse_int(const char *cmd, const char *opt, const char *s, long *out);
+int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out);
+
+/* Install SIGINT/SIGTERM handlers that only set a flag; cli_interrupted() reads it. */
+void cli_catch_interrupt(void);
+volatile int *cli_interrupt_flag(void);
+
+#define CMD(name, usage, summary) int cmd_##name(struct cli *cli, int argc, char **argv);
+#include "cli/commands.def"
+#undef CMD
+
+#endif

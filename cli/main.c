@@ -1,0 +1,198 @@
+/* main.c — `copylab`: the TUI with no command, otherwise one headless command. */
+#include "cli/cli.h"
+#include "tui/tui.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COPYLAB_VERSION "0.1.0"
+
+struct command {
+	const char *name, *usage, *summary;
+	int (*fn)(struct cli *, int, char **);
+};
+
+static const struct command commands[] = {
+#define CMD(n, u, s) { #n, u, s, cmd_##n },
+#include "cli/commands.def"
+#undef CMD
+};
+static const size_t ncommands = sizeof commands / sizeof commands[0];
+
+struct workspace *cli_workspace(struct cli *cli, int flags)
+{
+	struct cl_err err = {0};
+	if (cli->ws)
+		return cli->ws;
+	if (workspace_open(cli->db_path, flags, &cli->ws, &err)) {
+		cli_fail(&err);
+		return NULL;
+	}
+	return cli->ws;
+}
+
+int cli_fail(const struct cl_err *err)
+{
+	fprintf(stderr, "copylab: %s\n", err->msg[0] ? err->msg : "failed");
+	return 1;
+}
+
+int cli_failf(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("copylab: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < ncommands; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	const struct command *c = find_command(cmd);
+	va_list ap;
+	fprintf(stderr, "copylab %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (c)
+		fprintf(stderr, "usage: copylab %s\n", c->usage);
+	return 2;
+}
+
+void cli_print_json(cJSON *json)
+{
+	char *s = cJSON_PrintUnformatted(json);
+	if (s) {
+		fputs(s, stdout);
+		fputc('\n', stdout);
+		free(s);
+	}
+	cJSON_Delete(json);
+}
+
+int cli_parse_int(const char *cmd, const char *opt, const char *s, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end) {
+		cli_usage(cmd, "%s wants a whole number, not '%s'", opt, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cli_parse_double(const char *cmd, const char *opt, const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end) {
+		cli_usage(cmd, "%s wants a number, not '%s'", opt, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static volatile int interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+void cli_catch_interrupt(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+volatile int *cli_interrupt_flag(void) { return &interrupted; }
+
+static void print_help(FILE *f)
+{
+	fprintf(f, "copylab %s — a terminal workbench for marketing copy and campaigns\n\n"
+	           "usage: copylab [--db PATH] [-v] [--demo]          open the workbench (TUI)\n"
+	           "       copylab [--db PATH] [-v] COMMAND [ARGS]    run one command\n\n"
+	           "The workspace is --db PATH, else $COPYLAB_DB, else ./copylab.db.\n\n"
+	           "commands:\n", COPYLAB_VERSION);
+	for (size_t i = 0; i < ncommands; i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "  %-12s %s\n", "help", "show this list, or `help COMMAND` for one command");
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	int demo = 0, explicit_db = 0, i = 1, rc;
+	const char *env = getenv("COPYLAB_DB");
+
+	cli.db_path = env && *env ? env : "copylab.db";
+	explicit_db = env && *env;
+	/* Global options come before the command name. */
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			cli.db_path = argv[++i], explicit_db = 1;
+		else if (strncmp(argv[i], "--db=", 5) == 0)
+			cli.db_path = argv[i] + 5, explicit_db = 1;
+		else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
+			cli.verbose++;
+		else if (strcmp(argv[i], "--demo") == 0)
+			demo = 1;
+		else if (strcmp(argv[i], "--version") == 0) {
+			printf("copylab %s\n", COPYLAB_VERSION);
+			return 0;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			print_help(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "copylab: unknown option '%s' (try copylab --help)\n", argv[i]);
+			return 2;
+		}
+	}
+	if (i == argc) {
+		struct tui_opts opts = { .db_path = cli.db_path, .demo = demo,
+		                         .db_explicit = explicit_db,
+		                         .verbose = cli.verbose };
+		return tui_main(&opts);
+	}
+	if (strcmp(argv[i], "help") == 0) {
+		const struct command *c = i + 1 < argc ? find_command(argv[i + 1]) : NULL;
+		if (c)
+			printf("usage: copylab %s\n  %s\n", c->usage, c->summary);
+		else
+			print_help(stdout);
+		return 0;
+	}
+	const struct command *cmd = find_command(argv[i]);
+	if (!cmd) {
+		fprintf(stderr, "copylab: unknown command '%s' (try copylab help)\n", argv[i]);
+		return 2;
+	}
+	/* Commands see argv from their own name on, getopt-style. */
+	rc = cmd->fn(&cli, argc - i, argv + i);
+	workspace_close(cli.ws);
+	return rc;
+}

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Check every pkg-config module and tool copylab needs; install what is missing
+# from Debian's archive when root, otherwise print the exact command to run.
+# Each module is probed on its own so one missing .pc never hides another.
+set -u
+missing=""
+need() { missing="$missing $1"; }
+
+for pair in ncursesw:libncurses-dev readline:libreadline-dev sqlite3:libsqlite3-dev \
+            libcurl:libcurl4-openssl-dev libcjson:libcjson-dev cmocka:libcmocka-dev; do
+	mod=${pair%%:*} pkg=${pair#*:}
+	pkg-config --exists "$mod" 2>/dev/null || need "$pkg"
+done
+command -v pkg-config >/dev/null 2>&1 || need pkg-config
+command -v cc >/dev/null 2>&1 || need gcc
+command -v make >/dev/null 2>&1 || need make
+command -v tmux >/dev/null 2>&1 || need tmux
+command -v python3 >/dev/null 2>&1 || need python3
+command -v sqlite3 >/dev/null 2>&1 || need sqlite3
+[ -n "${COPYLAB_NO_CHROMIUM:-}" ] || command -v chromium >/dev/null 2>&1 || need chromium
+
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+	echo "deps: installing$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null || { echo "deps: apt-get update failed" >&2; exit 1; }
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+		{ echo "deps: apt-get install$missing failed" >&2; exit 1; }
+else
+	echo "deps: missing Debian packages. Run:" >&2
+	echo "  sudo apt-get install -y$missing" >&2
+	exit 1
+fi
