@@ -5,7 +5,7 @@
  * TSV). Reads through a fixed 1 MiB buffer, so memory stays flat whatever the
  * file's size (a record is held whole, so a single huge record grows it).
  * Errors say "FILE:LINE:COLUMN: what is wrong" (LINE 1-based physical line,
- * COLUMN 1-based character column on that line).
+ * COLUMN 1-based byte column on that line).
  */
 #ifndef CL_CSV_H
 #define CL_CSV_H
@@ -39,7 +39,7 @@ struct csv_reader *csv_open_mem(const char *name, const char *data, size_t len,
                                 const struct csv_opts *opts);
 void csv_close(struct csv_reader *r);
 
-/* Read the next record: 1 and *fields/*nfields set, 0 at end of input, -1 on
+/* Read the next record: 1 with fields and nfields set, 0 at end of input, -1 on
  * error (err names file, line and column). The array belongs to the reader. */
 int csv_next(struct csv_reader *r, const struct csv_field **fields, size_t *nfields,
              struct cl_err *err);
@@ -55,6 +55,15 @@ int csv_record_fixed(const struct csv_reader *r);
 int csv_rewind(struct csv_reader *r, struct cl_err *err);
 /* The name used in messages (the path). */
 const char *csv_name(const struct csv_reader *r);
+
+/* Line and byte column where field i of the last record starts (for messages
+ * about that field); -1 if there is no such field. */
+int csv_field_pos(const struct csv_reader *r, size_t i, long *line, long *col);
+
+/* Offset of the first byte of s that is not valid UTF-8, or n if all is. */
+size_t csv_utf8_bad(const char *s, size_t n);
+/* Append s to out with each invalid byte replaced by U+FFFD. */
+void csv_utf8_fix(struct sbuf *out, const char *s, size_t n);
 
 /* Append s (n bytes) to out as one CSV field for delimiter delim, quoting
  * only when it holds the delimiter, a quote, CR, LF or starts/ends with a
