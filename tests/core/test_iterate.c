@@ -1,0 +1,209 @@
+/* test_iterate.c — winners, next-round prompt, lineage links, history, and
+ * (when the offline generator is built) an offline mutation round. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/iterate.h"
+
+static struct workspace *ws;
+
+static void exec_ok(const char *sql)
+{
+	struct cl_err err = {0};
+	if (ws_exec(ws, sql, &err))
+		fail_msg("%s: %s", sql, err.msg);
+}
+
+static long long q_int(const char *sql)
+{
+	struct cl_err err = {0};
+	sqlite3_stmt *st;
+	assert_int_equal(ws_prepare(ws, sql, &st, &err), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	long long v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int setup(void **state)
+{
+	struct cl_err err = {0};
+	const char *dir = getenv("TEST_TMP");
+	char *path = xasprintf("%s/iterate.db", dir ? dir : "/tmp");
+	unlink(path);
+	if (workspace_open(path, WS_CREATE, &ws, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		free(path);
+		return -1;
+	}
+	free(path);
+	exec_ok("INSERT INTO cl_prompts(id, name, version, body) VALUES(1, 'spring', 1, 'x');"
+	        "INSERT INTO cl_runs(id, prompt_id, provider, model, round, status) VALUES(1, 1, 'offline', 'offline', 1, 'done');"
+	        "INSERT INTO cl_variants(id, run_id, idx, fields) VALUES"
+	        " (11, 1, 0, '{\"subject\":\"Spring tea is here\",\"body\":\"b0\"}'),"
+	        " (12, 1, 1, '{\"subject\":\"春茶到了\",\"body\":\"b1\"}'),"
+	        " (13, 1, 2, '{\"subject\":\"Last chance\",\"body\":\"b2\"}'),"
+	        " (14, 1, 3, '{\"subject\":\"Discarded\",\"body\":\"b3\"}');"
+	        "UPDATE cl_variants SET discarded = 1 WHERE id = 14;"
+	        "UPDATE cl_variants SET starred = 1 WHERE id = 13;"
+	        "INSERT INTO cl_scores(variant_id, scorer, value) VALUES"
+	        " (11, 'composite', 0.70), (11, 'cta', 0.9),"
+	        " (12, 'composite', 0.82), (12, 'cta', 0.4),"
+	        " (13, 'composite', 0.70), (13, 'cta', 0.5),"
+	        " (14, 'composite', 0.99);");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	workspace_close(ws);
+	return 0;
+}
+
+static void test_label(void **state)
+{
+	char b[8];
+	iterate_label(0, b, sizeof b);
+	assert_string_equal(b, "A");
+	iterate_label(25, b, sizeof b);
+	assert_string_equal(b, "Z");
+	iterate_label(26, b, sizeof b);
+	assert_string_equal(b, "AA");
+	iterate_label(27, b, sizeof b);
+	assert_string_equal(b, "AB");
+}
+
+static void test_winners_by_score(void **state)
+{
+	struct iter_winners w;
+	struct cl_err err = {0};
+	assert_int_equal(iterate_winners_by_score(ws, 1, 2, NULL, &w, &err), 0);
+	assert_int_equal(w.n, 2);
+	assert_int_equal(w.v[0].variant_id, 12);          /* best composite, 14 is discarded */
+	assert_int_equal(w.v[1].variant_id, 13);          /* tie with 11 broken by the star */
+	assert_true(fabs(w.v[0].rank_value - 0.82) < 1e-9);
+	assert_int_equal(w.round, 1);
+	assert_int_equal(w.run_id, 1);
+	assert_string_equal(w.v[0].scores[0].scorer, "composite");
+	assert_int_equal(w.v[0].nscores, 2);
+	char *sec = iterate_prompt_section(&w, "warmer, shorter", "en");
+	assert_non_null(strstr(sec, "Winners of round 1"));
+	assert_non_null(strstr(sec, "variant B (scores: composite 0.82, cta 0.40)"));
+	assert_non_null(strstr(sec, "春茶到了"));
+	assert_non_null(strstr(sec, "Feedback from the marketer\nwarmer, shorter"));
+	free(sec);
+	sec = iterate_prompt_section(&w, "更温暖", "zh");
+	assert_non_null(strstr(sec, "第 1 轮"));
+	assert_non_null(strstr(sec, "更温暖"));
+	free(sec);
+	iter_winners_clear(&w);
+
+	/* by one scorer */
+	assert_int_equal(iterate_winners_by_score(ws, 1, 1, "cta", &w, &err), 0);
+	assert_int_equal(w.v[0].variant_id, 11);
+	assert_string_equal(w.basis, "scorer cta");
+	iter_winners_clear(&w);
+
+	assert_int_equal(iterate_winners_by_score(ws, 99, 2, NULL, &w, &err), -1);
+	assert_non_null(strstr(err.msg, "run 99"));
+}
+
+static void test_link_round_and_history(void **state)
+{
+	struct iter_winners w;
+	struct cl_err err = {0};
+	long long ids[] = { 12, 11 };
+	assert_int_equal(iterate_winners_from_ids(ws, ids, 2, &w, &err), 0);
+	exec_ok("INSERT INTO cl_runs(id, prompt_id, provider, model, status) VALUES(2, 1, 'openai', 'm', 'done');"
+	        "INSERT INTO cl_variants(id, run_id, idx, fields) VALUES"
+	        " (21, 2, 0, '{\"subject\":\"r2 a\"}'), (22, 2, 1, '{\"subject\":\"r2 b\"}'),"
+	        " (23, 2, 2, '{\"subject\":\"r2 c\"}');"
+	        "INSERT INTO cl_scores(variant_id, scorer, value) VALUES (21, 'composite', 0.88), (22, 'composite', 0.6);");
+	assert_int_equal(iterate_link_round(ws, 2, 1, "warmer", &w, 1, &err), 0);
+	assert_int_equal(q_int("SELECT round FROM cl_runs WHERE id = 2"), 2);
+	assert_int_equal(q_int("SELECT parent_run FROM cl_runs WHERE id = 2"), 1);
+	assert_int_equal(q_int("SELECT count(*) FROM cl_runs WHERE id = 2 AND feedback = 'warmer'"), 1);
+	assert_int_equal(q_int("SELECT parent_id FROM cl_variants WHERE id = 21"), 12);
+	assert_int_equal(q_int("SELECT parent_id FROM cl_variants WHERE id = 22"), 11);
+	assert_int_equal(q_int("SELECT parent_id FROM cl_variants WHERE id = 23"), 12);
+	assert_int_equal(q_int("SELECT round FROM cl_variants WHERE id = 23"), 2);
+	assert_int_equal(q_int("SELECT count(*) FROM cl_variant_parents WHERE variant_id = 21"), 2);
+	iter_winners_clear(&w);
+
+	/* an unrelated run is not in the lineage */
+	exec_ok("INSERT INTO cl_runs(id, provider, status) VALUES(3, 'offline', 'done');");
+	struct iter_history *h;
+	assert_int_equal(iterate_history(ws, 2, &h, &err), 0);
+	assert_int_equal(h->nrounds, 2);
+	assert_int_equal(h->rounds[0].run_id, 1);
+	assert_int_equal(h->rounds[1].run_id, 2);
+	assert_int_equal(h->rounds[1].round, 2);
+	assert_string_equal(h->rounds[1].feedback, "warmer");
+	assert_string_equal(h->rounds[0].prompt_name, "spring");
+	assert_true(fabs(h->rounds[0].best - 0.82) < 1e-9);   /* discarded 0.99 left out */
+	assert_true(fabs(h->rounds[1].best - 0.88) < 1e-9);
+	assert_int_equal(h->nnodes, 7);
+	const struct iter_node *n21 = &h->nodes[4];
+	assert_int_equal(n21->variant_id, 21);
+	assert_int_equal(n21->nparents, 2);
+	assert_int_equal(n21->parents[0], 12);
+	assert_int_equal(n21->parents[1], 11);
+	assert_string_equal(n21->summary, "r2 a");
+	assert_true(isnan(h->nodes[6].composite));
+	iterate_history_free(h);
+
+	assert_int_equal(iterate_history(ws, 0, &h, &err), 0);
+	assert_int_equal(h->nrounds, 3);
+	iterate_history_free(h);
+	assert_int_equal(iterate_history(ws, 42, &h, &err), -1);
+	assert_non_null(strstr(err.msg, "no run 42"));
+}
+
+static void test_winners_by_experiment(void **state)
+{
+	struct iter_winners w;
+	struct cl_err err = {0};
+	exec_ok("INSERT INTO cl_experiments(id, name, control_arm) VALUES(1, 'spring-test', 'A');"
+	        "INSERT INTO cl_arms(id, experiment_id, name, variant_id) VALUES"
+	        " (1, 1, 'A', 11), (2, 1, 'B', 12), (3, 1, 'C', 13), (4, 1, 'D', NULL);"
+	        "INSERT INTO cl_results(arm_id, day, n, conversions) VALUES"
+	        " (1, '2026-03-01', 1000, 40), (1, '2026-03-02', 1000, 42),"
+	        " (2, '2026-03-01', 1000, 60), (2, '2026-03-02', 1000, 61),"
+	        " (3, '2026-03-01', 1000, 30), (3, '2026-03-02', 1000, 31),"
+	        " (4, '2026-03-01', 1000, 90), (4, '2026-03-02', 1000, 91);");
+	assert_int_equal(iterate_winners_by_experiment(ws, "spring-test", 2, &w, &err), 0);
+	assert_int_equal(w.n, 2);
+	assert_int_equal(w.v[0].variant_id, 12);          /* D is best but has no variant */
+	assert_int_equal(w.v[1].variant_id, 11);
+	assert_true(fabs(w.v[0].rank_value - 121.0 / 2000) < 1e-12);
+	assert_non_null(strstr(w.basis, "spring-test"));
+	iter_winners_clear(&w);
+	assert_int_equal(iterate_winners_by_experiment(ws, "nope", 2, &w, &err), -1);
+	assert_non_null(strstr(err.msg, "nope"));
+
+	/* history sees the observed rate of the round's best arm */
+	struct iter_history *h;
+	assert_int_equal(iterate_history(ws, 1, &h, &err), 0);
+	assert_true(fabs(h->rounds[0].best_rate - 121.0 / 2000) < 1e-12);
+	iterate_history_free(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_label),
+		cmocka_unit_test(test_winners_by_score),
+		cmocka_unit_test(test_link_round_and_history),
+		cmocka_unit_test(test_winners_by_experiment),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
