@@ -9,11 +9,11 @@
  * Winners come from scores (top K by the composite or any one scorer) or from
  * an A/B experiment (arms ranked by the probability of being best, each arm
  * linked to a variant). The next round is generated either by the offline
- * provider, which applies its mutation operators to each winner
- * (iterate_offline_round), or by a model, which receives the winners, their
- * scores and the feedback as an extra prompt section (iterate_prompt_section),
- * run through the generation engine, after which iterate_link_round records
- * the lineage.
+ * provider, which applies its mutation operators to each winner, or by a
+ * model, which receives the winners, their scores and the feedback as an
+ * extra prompt section (iterate_prompt_section); both run through the
+ * generation engine (iterate_next_spec builds its request), after which
+ * iterate_link_round records the lineage.
  */
 #ifndef CL_ITERATE_H
 #define CL_ITERATE_H
@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include "core/util.h"
 #include "core/workspace.h"
+#include "core/generate.h"
 
 /* The scorer name whose value ranks variants by default. */
 #define ITERATE_COMPOSITE "composite"
@@ -83,22 +84,43 @@ int iterate_link_round(struct workspace *ws, long long new_run, long long parent
 int iterate_add_parent(struct workspace *ws, long long variant_id, long long parent_id,
                        struct cl_err *err);
 
-/* Parameters of an offline round. */
-struct iter_offline_opts {
-	size_t      per_winner;   /* children per winner (0 = 2) */
-	const char *feedback;     /* free text, may be NULL */
-	unsigned long long seed;
-	const char *mutations;    /* comma-separated operator names; NULL = a fixed cycle */
+/* How to build the next round. All members may be 0 / NULL. */
+struct iter_next_opts {
+	size_t      per_winner;   /* variants per winner (0 = 2) */
+	const char *feedback;     /* free text from the marketer */
+	const char *provider;     /* provider instance; NULL = the configured default */
+	const char *model;        /* NULL = the instance's */
+	const char *mutations;    /* offline operators, comma-separated; NULL = a fixed cycle of all six */
+	long long   seed;         /* < 0 or 0: the engine's default */
 };
 
-/* Build the next round with the offline provider: a new run (round = the
- * winners' round + 1, parent_run = their run, same prompt, segment and row)
- * whose variants are the offline mutation operators applied to each winner,
- * each variant linked to its parent. Each variant is committed on its own.
- * *new_run receives the run id. */
-int iterate_offline_round(struct workspace *ws, const struct iter_winners *w,
-                          const struct iter_offline_opts *opts, long long *new_run,
-                          struct cl_err *err);
+/* The next round's generation request (core/generate.h's struct gen_spec),
+ * with the strings it points to. */
+struct iter_next {
+	struct gen_spec spec;     /* ready for gen_job_start; points into this struct */
+	char      *template_name; /* "NAME@VERSION" of the winners' prompt, or NULL */
+	char      *prompt_text;   /* the literal prompt when the run had no template */
+	char      *row, *segment, *extra_prompt, *feedback, *mutation, *provider, *model;
+	long long *parent_ids;
+	size_t     nparents;
+};
+
+/* Build the request for the round after the winners' one: the same prompt
+ * version, row and segment as their run; n = winners x per_winner; variant i
+ * descends from winner i % n; the model receives iterate_prompt_section as an
+ * extra prompt section, and the offline provider applies the mutation
+ * operators (cycled over the variants) to each variant's parent. Release
+ * with iter_next_clear. */
+int iterate_next_spec(struct workspace *ws, const struct iter_winners *w,
+                      const struct iter_next_opts *opts, struct iter_next *out, struct cl_err *err);
+void iter_next_clear(struct iter_next *n);
+
+/* Run the next round to its end (blocking: for the CLI and the demo set-up):
+ * iterate_next_spec, a generation job polled until done, then
+ * iterate_link_round (every winner recorded as a parent when a model saw
+ * them all). cfg from config_load. *new_run receives the run id. */
+int iterate_run_round(struct workspace *ws, struct cl_config *cfg, const struct iter_winners *w,
+                      const struct iter_next_opts *opts, long long *new_run, struct cl_err *err);
 
 /* ---- history ---- */
 
