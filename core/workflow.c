@@ -1,6 +1,9 @@
 /* workflow.c — runs, variants, marks and channel text for the workflow panes. */
 #include "core/workflow.h"
+#include "core/claims.h"
 #include "core/iterate.h"
+#include "core/paths.h"
+#include "core/score.h"
 #include "core/template.h"
 
 #include <cjson/cJSON.h>
@@ -472,4 +475,98 @@ char *wf_fields_parse(const char *text, struct cl_err *err)
 	char *s = cJSON_PrintUnformatted(obj);
 	cJSON_Delete(obj);
 	return s;
+}
+
+int wf_score_run(struct workspace *ws, long long run_id, size_t *scored, struct cl_err *err)
+{
+	struct wf_run *r = NULL;
+	struct scoreset *set = NULL;
+	struct brand *brand = NULL;
+	struct claims_catalog *cat = NULL;
+	struct template *t = NULL;
+	cJSON *bind = NULL;
+	size_t count = 0;
+	int rc = -1;
+
+	if (wf_run_load(ws, run_id, &r, err))
+		return -1;
+	if (r->prompt_id && template_load_id(ws, r->prompt_id, &t, err))
+		goto out;
+	if (r->row_ref || r->segment) {
+		struct tpl_bind_opts bo = { .row = r->row_ref, .segment = r->segment };
+		if (template_bind(ws, &bo, &bind, err))
+			goto out;
+	}
+	if (scoreset_new(NULL, &set, err))
+		goto out;
+	if (brand_load_ws(ws, &brand, err))
+		goto out;
+	if (!brand) {
+		char *path = cl_data_path("sample-data/brand.json");
+		if (path && brand_load_file(path, &brand, err)) {
+			free(path);
+			goto out;
+		}
+		free(path);
+	}
+	if (brand)
+		scoreset_set_brand(set, brand);
+	if (claims_catalog_load(ws, NULL, &cat, err))
+		goto out;
+	if (cat) {
+		if (brand && brand->name)
+			claims_catalog_set_brand(cat, brand->name);
+		scoreset_set_catalog(set, cat);
+	}
+	const cJSON *product = bind ? cJSON_GetObjectItemCaseSensitive(bind, "product") : NULL;
+	if (product && !cJSON_IsObject(product))
+		product = NULL;
+	if (ws_begin(ws, err))
+		goto out;
+	for (size_t i = 0; i < r->nv; i++) {
+		struct wf_variant *v = &r->v[i];
+		struct score_result res = {0};
+		cJSON *fields;
+		if (v->error)
+			continue;
+		fields = cJSON_Parse(v->fields_json);
+		struct score_input in = {
+			.text = v->nfields ? NULL : v->text,
+			.fields = fields && cJSON_IsObject(fields) && fields->child ? fields : NULL,
+			.channel = t ? t->channel : r->channel,
+			.lang = t ? t->language : NULL,
+			.segment = r->segment,
+			.product = product,
+		};
+		if (!in.text && !in.fields)
+			in.text = v->text;
+		int src = score_text(set, &in, &res, err);
+		if (src == 0)
+			src = score_store(ws, v->id, &res, err);
+		score_result_free(&res);
+		cJSON_Delete(fields);
+		if (src) {
+			cl_err_prefix(err, "scoring variant %lld", v->id);
+			ws_rollback(ws);
+			goto out;
+		}
+		count++;
+	}
+	if (ws_commit(ws, err))
+		goto out;
+	if (scored)
+		*scored = count;
+	rc = 0;
+out:
+	if (set)
+		scoreset_free(set);
+	if (brand)
+		brand_free(brand);
+	if (cat)
+		claims_catalog_free(cat);
+	if (t)
+		template_free(t);
+	cJSON_Delete(bind);
+	wf_run_free(r);
+	return rc;
 }

@@ -68,6 +68,12 @@ struct wf_run_info {
 int wf_runs_list(struct workspace *ws, struct wf_run_info **out, size_t *n, struct cl_err *err);
 void wf_runs_free(struct wf_run_info *v, size_t n);
 
+/* Score every variant of a run that has no error with the built-in scorers
+ * (channel and language from the run's template, the bound product for the
+ * claims check, the workspace's brand or the bundled brand.json) and store
+ * the scores (composite included). *scored (may be NULL) gets the count. */
+int wf_score_run(struct workspace *ws, long long run_id, size_t *scored, struct cl_err *err);
+
 /* Marks. on = 1 sets, 0 clears; note NULL or "" clears the note. */
 int wf_variant_star(struct workspace *ws, long long id, int on, struct cl_err *err);
 int wf_variant_discard(struct workspace *ws, long long id, int on, struct cl_err *err);
