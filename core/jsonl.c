@@ -217,6 +217,7 @@ static void put_utf8(struct sbuf *sb, unsigned cp)
 static int parse_string(struct pstate *ps, size_t *off, size_t *len)
 {
 	struct sbuf *d = &ps->r->dec;
+	const char *open = ps->p;
 	ps->p++;
 	*off = d->len;
 	for (;;) {
@@ -225,8 +226,10 @@ static int parse_string(struct pstate *ps, size_t *off, size_t *len)
 			q++;
 		sbuf_add(d, ps->p, (size_t)(q - ps->p));
 		ps->p = q;
-		if (q >= ps->end)
+		if (q >= ps->end) {
+			ps->p = open;
 			return perr(ps, "unterminated string");
+		}
 		if (*q == '"') {
 			ps->p++;
 			break;
@@ -234,8 +237,10 @@ static int parse_string(struct pstate *ps, size_t *off, size_t *len)
 		if ((unsigned char)*q < 0x20)
 			return perr(ps, "control character in a string (write it as \\n, \\t or \\u00XX)");
 		/* escape */
-		if (q + 1 >= ps->end)
+		if (q + 1 >= ps->end) {
+			ps->p = open;
 			return perr(ps, "unterminated string");
+		}
 		char e = q[1];
 		ps->p = q + 2;
 		switch (e) {
