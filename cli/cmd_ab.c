@@ -1,0 +1,613 @@
+/* cmd_ab.c — A/B testing commands: abtest, plan, abimport, experiments,
+ * simulate. The statistics live in core/abstats.c; storage in
+ * core/experiment.c; the simulator in core/simulate.c. */
+#include "cli/cli.h"
+#include "core/abstats.h"
+#include "core/experiment.h"
+#include "core/textstat.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Print s padded with spaces to display width w (CJK-aware). */
+static void put_pad(const char *s, int w)
+{
+	int sw = (int)ts_width(s, strlen(s));
+	fputs(s, stdout);
+	for (; sw < w; sw++)
+		fputc(' ', stdout);
+}
+
+static int name_width(const struct ab_input *in, int min)
+{
+	int w = min;
+	for (int i = 0; i < in->narms; i++) {
+		int x = (int)ts_width(in->name[i], strlen(in->name[i])) + (i == in->control ? 10 : 0);
+		if (x > w)
+			w = x;
+	}
+	return w;
+}
+
+static const char *pval(double p, char *buf, size_t n)
+{
+	if (p < 0.0001)
+		snprintf(buf, n, "<0.0001");
+	else
+		snprintf(buf, n, "%.4f", p);
+	return buf;
+}
+
+/* Parse "NAME:N:CONVERSIONS" (the name may itself hold colons). */
+static int parse_arm(const char *s, char **name, int64_t *n, int64_t *c)
+{
+	const char *c2 = strrchr(s, ':');
+	if (!c2 || c2 == s)
+		return -1;
+	const char *c1 = c2 - 1;
+	while (c1 > s && *c1 != ':')
+		c1--;
+	if (c1 == s || *c1 != ':')
+		return -1;
+	char *end;
+	errno = 0;
+	long long nv = strtoll(c1 + 1, &end, 10);
+	if (errno || end != c2)
+		return -1;
+	long long cv = strtoll(c2 + 1, &end, 10);
+	if (errno || *end || end == c2 + 1)
+		return -1;
+	*name = xstrndup(s, (size_t)(c1 - s));
+	*n = nv;
+	*c = cv;
+	return 0;
+}
+
+static void print_analysis(const struct exp_analysis *a)
+{
+	const struct ab_result *r = &a->res;
+	const struct ab_input *in = &a->in;
+	int k = r->narms, c = r->control, w = name_width(in, 8);
+	char b1[32], b2[32];
+	double lvl = 100 * (1 - r->alpha);
+
+	if (a->meta.simulated)
+		printf("SIMULATED — these results come from copylab's audience simulator, not real traffic\n");
+	if (a->meta.name)
+		printf("experiment  %s%s\n", a->meta.name, a->meta.simulated ? "  [SIMULATED]" : "");
+	if (a->planned_total > 0)
+		printf("progress    %lld of %lld planned visitors (%.0f%%)\n", (long long)a->visitors,
+		       (long long)a->planned_total, 100 * a->progress);
+	printf("\n");
+	put_pad("arm", w);
+	printf("  %12s %11s %8s  %-19s %8s %10s\n", "visitors", "conversions", "rate",
+	       lvl == 95 ? "95% CI (Wilson)" : "CI (Wilson)", "P(best)", "E[loss]");
+	for (int i = 0; i < k; i++) {
+		char nm[256];
+		snprintf(nm, sizeof nm, "%s%s", in->name[i], i == c ? " (control)" : "");
+		put_pad(nm, w);
+		snprintf(b1, sizeof b1, "[%.2f%%, %.2f%%]", 100 * r->arm[i].ci_low, 100 * r->arm[i].ci_high);
+		printf("  %12lld %11lld %7.2f%%  %-19s %7.1f%% %10.6f\n", (long long)in->n[i],
+		       (long long)in->conv[i], 100 * r->arm[i].rate, b1, 100 * r->arm[i].prob_best,
+		       r->arm[i].expected_loss);
+	}
+	printf("\n");
+	snprintf(b1, sizeof b1, "vs %s", in->name[c]);
+	put_pad(b1, w);
+	printf("  %10s %9s  %-22s %8s %9s %8s %10s\n", "abs lift", "rel lift",
+	       "CI of diff (Newcombe)", "p", "p (Holm)", "P(beat)", "E[loss]");
+	for (int i = 0; i < k; i++) {
+		const struct ab_cmp_stats *s = &r->cmp[i];
+		char rel[32], ci[48], p1[16], p2[16];
+		if (i == c)
+			continue;
+		put_pad(in->name[i], w);
+		if (s->rel_lift_ok)
+			snprintf(rel, sizeof rel, "%+.2f%%", 100 * s->rel_lift);
+		else
+			snprintf(rel, sizeof rel, "n/a");
+		snprintf(ci, sizeof ci, "[%+.2f, %+.2f] pp", 100 * s->diff_ci_low, 100 * s->diff_ci_high);
+		printf("  %+8.2f pp %9s  %-22s %8s %9s %7.1f%% %10.6f\n", 100 * s->abs_lift, rel, ci,
+		       pval(s->p_value, p1, sizeof p1), pval(s->p_value_adj, p2, sizeof p2),
+		       100 * s->prob_beat, s->expected_loss);
+	}
+	printf("\nsample ratio  chi-square %.3f, p = %s against the %s split%s\n", r->srm_chi2,
+	       pval(r->srm_p, b1, sizeof b1), a->meta.split ? "planned" : "equal",
+	       r->srm_warning ? "  WARNING: sample ratio mismatch (p < 0.001)" : "");
+	printf("sequential    mSPRT (normal mixture, tau = %.4g), %d look%s, alpha per comparison %.4g\n",
+	       r->seq_tau, r->nlooks, r->nlooks == 1 ? "" : "s", r->seq_alpha);
+	for (int i = 0; i < k; i++) {
+		const struct ab_cmp_stats *s = &r->cmp[i];
+		if (i == c)
+			continue;
+		printf("  ");
+		put_pad(in->name[i], w);
+		printf("  always-valid p = %s  confidence sequence [%+.2f, %+.2f] pp", pval(s->seq_p, b2, sizeof b2),
+		       100 * s->seq_ci_low, 100 * s->seq_ci_high);
+		if (s->seq_first_look)
+			printf("  significant from look %d", s->seq_first_look);
+		printf("\n");
+	}
+	if (in->has_revenue) {
+		printf("revenue       per visitor:");
+		for (int i = 0; i < k; i++)
+			printf(" %s %.4f", in->name[i], r->arm[i].rpv);
+		printf("\n");
+		for (int i = 0; i < k; i++) {
+			const struct ab_cmp_stats *s = &r->cmp[i];
+			if (i == c || !s->welch_ok)
+				continue;
+			printf("  ");
+			put_pad(in->name[i], w);
+			printf("  Welch t = %.3f, df = %.1f, p = %s (%s)\n", s->welch_t, s->welch_df,
+			       pval(s->welch_p, b2, sizeof b2),
+			       r->welch_per_visitor ? "per visitor" : "per-day revenue per visitor");
+		}
+	}
+	printf("\nverdict       %s%s\n", a->meta.simulated ? "[SIMULATED] " : "", r->verdict_text);
+	printf("sequential    %s%s\n", a->meta.simulated ? "[SIMULATED] " : "", r->seq_verdict_text);
+}
+
+static int parse_prior(const char *s, double *a, double *b)
+{
+	char *end;
+	*a = strtod(s, &end);
+	if (end == s || (*end != ',' && *end != ':'))
+		return -1;
+	const char *p = end + 1;
+	*b = strtod(p, &end);
+	return end == p || *end ? -1 : 0;
+}
+
+int cmd_abtest(struct cli *cli, int argc, char **argv)
+{
+	const char *file = NULL, *exp_name = NULL;
+	struct exp_opts opts = {0};
+	int json = 0, replace = 0, rc = 1;
+	long repeat = 0;
+	struct exp_data *d = NULL;
+	struct exp_analysis *a = NULL;
+	struct cl_err err = {0};
+	char **arm_args = xcalloc((size_t)argc + 1, sizeof *arm_args);
+	int narm_args = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		int more = i + 1 < argc;
+		if (strcmp(o, "--json") == 0)
+			json = 1;
+		else if (strcmp(o, "--replace") == 0)
+			replace = 1;
+		else if (strcmp(o, "--arm") == 0 && more)
+			arm_args[narm_args++] = argv[++i];
+		else if (strcmp(o, "--control") == 0 && more)
+			opts.control = argv[++i];
+		else if (strcmp(o, "--split") == 0 && more)
+			opts.split = argv[++i];
+		else if (strcmp(o, "--experiment") == 0 && more)
+			exp_name = argv[++i];
+		else if (strcmp(o, "--alpha") == 0 && more) {
+			if (cli_parse_double("abtest", o, argv[++i], &opts.alpha))
+				goto usage;
+			if (!(opts.alpha > 0 && opts.alpha < 1)) {
+				cli_usage("abtest", "--alpha must be between 0 and 1");
+				goto usage;
+			}
+		} else if (strcmp(o, "--prior") == 0 && more) {
+			if (parse_prior(argv[++i], &opts.prior_a, &opts.prior_b)) {
+				cli_usage("abtest", "--prior wants A,B (Beta prior parameters >= 1)");
+				goto usage;
+			}
+		} else if (strcmp(o, "--tau") == 0 && more) {
+			if (cli_parse_double("abtest", o, argv[++i], &opts.tau))
+				goto usage;
+		} else if (strcmp(o, "--repeat") == 0 && more) {
+			if (cli_parse_int("abtest", o, argv[++i], &repeat))
+				goto usage;
+		} else if (o[0] == '-' && o[1]) {
+			cli_usage("abtest", "unknown option '%s'", o);
+			goto usage;
+		} else if (!file) {
+			file = o;
+		} else {
+			cli_usage("abtest", "one results file at most ('%s')", o);
+			goto usage;
+		}
+	}
+	if (file && narm_args) {
+		cli_usage("abtest", "give a FILE or --arm options, not both");
+		goto usage;
+	}
+	if (file) {
+		if (exp_data_read_csv(file, NULL, 0, &d, &err))
+			goto fail;
+	} else if (narm_args) {
+		d = exp_data_new();
+		for (int i = 0; i < narm_args; i++) {
+			char *nm;
+			int64_t n, c;
+			if (parse_arm(arm_args[i], &nm, &n, &c)) {
+				cli_usage("abtest", "--arm wants NAME:VISITORS:CONVERSIONS, not '%s'", arm_args[i]);
+				goto usage;
+			}
+			int r = exp_data_add(d, nm, NULL, n, c, -1, NAN, NAN, &err);
+			free(nm);
+			if (r)
+				goto fail;
+		}
+	} else if (!exp_name) {
+		cli_usage("abtest", "give a results FILE, --arm NAME:N:CONVERSIONS twice or more, "
+		          "or --experiment NAME");
+		goto usage;
+	}
+
+	struct exp_meta meta = {0};
+	if (d) {
+		/* analyse first: bad data is never stored */
+		meta.name = (char *)(uintptr_t)exp_name;
+		meta.control = (char *)(uintptr_t)opts.control;
+		meta.split = (char *)(uintptr_t)opts.split;
+		meta.source = (char *)(uintptr_t)(file ? file : "manual");
+		struct exp_data *keep = d;
+		d = NULL;
+		if (exp_analyze_data(keep, exp_name ? &meta : NULL, &opts, &a, &err))
+			goto fail;
+		if (exp_name) {
+			struct workspace *ws = cli_workspace(cli, WS_CREATE);
+			struct exp_meta sm = { .name = (char *)(uintptr_t)exp_name,
+			                       .control = (char *)(uintptr_t)a->in.name[a->in.control],
+			                       .split = (char *)(uintptr_t)opts.split,
+			                       .source = (char *)(uintptr_t)(file ? file : "manual") };
+			if (!ws)
+				goto out;
+			int r = exp_save(ws, &sm, a->data, replace, &err);
+			free(sm.created_at);
+			if (r)
+				goto fail;
+		}
+	} else {
+		struct workspace *ws = cli_workspace(cli, 0);
+		if (!ws)
+			goto out;
+		if (exp_analyze(ws, exp_name, &opts, &a, &err))
+			goto fail;
+	}
+	if (repeat > 0) {
+		/* hidden, for bench/bench_ab.sh: time the full analysis in-process */
+		struct ab_result res;
+		double t0 = cl_now_ms();
+		for (long i = 0; i < repeat; i++)
+			if (ab_analyze(&a->in, &res, NULL, &err))
+				goto fail;
+		fprintf(stderr, "repeat: %ld calls, %.6f ms per call\n", repeat,
+		        (cl_now_ms() - t0) / (double)repeat);
+	}
+	if (json)
+		cli_print_json(exp_analysis_json(a));
+	else
+		print_analysis(a);
+	rc = 0;
+	goto out;
+usage:
+	rc = 2;
+	goto out;
+fail:
+	rc = cli_fail(&err);
+out:
+	exp_analysis_free(a);
+	exp_data_free(d);
+	free(arm_args);
+	return rc;
+}
+
+/* "5%" -> 0.05, "0.05" -> 0.05 */
+static int parse_rate(const char *opt, const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s)
+		return cli_usage("plan", "%s wants a number, not '%s'", opt, s), -1;
+	if (*end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (*end)
+		return cli_usage("plan", "%s wants a number, not '%s'", opt, s), -1;
+	*out = v;
+	return 0;
+}
+
+int cmd_plan(struct cli *cli, int argc, char **argv)
+{
+	struct ab_plan_in in = {0};
+	struct ab_plan_out out;
+	struct cl_err err = {0};
+	int json = 0, have_b = 0, have_m = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		int more = i + 1 < argc;
+		long v;
+		if (strcmp(o, "--json") == 0)
+			json = 1;
+		else if (strcmp(o, "--baseline") == 0 && more) {
+			if (parse_rate(o, argv[++i], &in.baseline))
+				return 2;
+			have_b = 1;
+		} else if (strcmp(o, "--mde") == 0 && more) {
+			if (parse_rate(o, argv[++i], &in.mde))
+				return 2;
+			have_m = 1;
+		} else if (strcmp(o, "--alpha") == 0 && more) {
+			if (parse_rate(o, argv[++i], &in.alpha))
+				return 2;
+		} else if (strcmp(o, "--power") == 0 && more) {
+			if (parse_rate(o, argv[++i], &in.power))
+				return 2;
+		} else if (strcmp(o, "--arms") == 0 && more) {
+			if (cli_parse_int("plan", o, argv[++i], &v))
+				return 2;
+			if (v < 2 || v > 1000)
+				return cli_usage("plan", "--arms counts the control too: 2 to 1000");
+			in.arms = (int)v;
+		} else if (strcmp(o, "--daily") == 0 && more) {
+			if (cli_parse_int("plan", o, argv[++i], &v))
+				return 2;
+			if (v <= 0)
+				return cli_usage("plan", "--daily must be positive");
+			in.daily = v;
+		} else if (strcmp(o, "--days") == 0 && more) {
+			if (cli_parse_int("plan", o, argv[++i], &v))
+				return 2;
+			if (v <= 0 || v > 100000)
+				return cli_usage("plan", "--days must be positive");
+			in.days = (int)v;
+		} else
+			return cli_usage("plan", "unknown argument '%s'", o);
+	}
+	if (!have_b || !have_m)
+		return cli_usage("plan", "--baseline and --mde are required");
+	if (ab_plan(&in, &out, &err))
+		return cli_fail(&err);
+	int arms = in.arms ? in.arms : 2;
+	double alpha = in.alpha ? in.alpha : 0.05, power = in.power ? in.power : 0.8;
+	if (json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "baseline", in.baseline);
+		cJSON_AddNumberToObject(o, "mde", in.mde);
+		cJSON_AddNumberToObject(o, "target_rate", in.baseline * (1 + in.mde));
+		cJSON_AddNumberToObject(o, "alpha", alpha);
+		cJSON_AddNumberToObject(o, "alpha_per_test", out.alpha_per_test);
+		cJSON_AddNumberToObject(o, "power", power);
+		cJSON_AddNumberToObject(o, "arms", arms);
+		cJSON_AddNumberToObject(o, "variants", arms - 1);
+		cJSON_AddNumberToObject(o, "n_per_arm", (double)out.n_per_arm);
+		cJSON_AddNumberToObject(o, "n_total", (double)out.n_total);
+		if (in.daily > 0) {
+			cJSON_AddNumberToObject(o, "daily", (double)in.daily);
+			cJSON_AddNumberToObject(o, "days_needed", ceil(out.days_needed));
+		}
+		if (in.daily > 0 && in.days > 0) {
+			cJSON_AddNumberToObject(o, "days", in.days);
+			cJSON_AddNumberToObject(o, "max_arms", out.max_arms);
+			cJSON_AddNumberToObject(o, "max_variants", out.max_arms > 0 ? out.max_arms - 1 : 0);
+			if (out.mde_affordable > 0)
+				cJSON_AddNumberToObject(o, "mde_affordable", out.mde_affordable);
+			else
+				cJSON_AddNullToObject(o, "mde_affordable");
+		}
+		cJSON_AddStringToObject(o, "method", "Fleiss two-proportion sample size, two-sided, "
+		                        "Bonferroni over the variants");
+		cli_print_json(o);
+		return 0;
+	}
+	printf("baseline %.4g%% -> %.4g%% (relative effect %+.4g%%), alpha %.4g", 100 * in.baseline,
+	       100 * in.baseline * (1 + in.mde), 100 * in.mde, alpha);
+	if (arms > 2)
+		printf(" (%.4g per test: Bonferroni over %d variants)", out.alpha_per_test, arms - 1);
+	printf(", power %.0f%%\n", 100 * power);
+	printf("sample size   %lld visitors per arm, %lld in total over %d arms\n",
+	       (long long)out.n_per_arm, (long long)out.n_total, arms);
+	if (in.daily > 0)
+		printf("duration      %.0f day%s at %lld visitors a day\n", ceil(out.days_needed),
+		       ceil(out.days_needed) == 1 ? "" : "s", (long long)in.daily);
+	if (in.daily > 0 && in.days > 0) {
+		if (out.max_arms >= 2)
+			printf("affordable    %d variant%s plus the control in %d days\n", out.max_arms - 1,
+			       out.max_arms == 2 ? "" : "s", in.days);
+		else
+			printf("affordable    not even one variant in %d days at this effect size\n", in.days);
+		if (out.mde_affordable > 0)
+			printf("smallest lift %d arms in %d days can detect: %+.2f%% relative\n", arms,
+			       in.days, 100 * out.mde_affordable);
+	}
+	return 0;
+}
+
+int cmd_abimport(struct cli *cli, int argc, char **argv)
+{
+	const char *file = NULL, *exp_name = NULL, *control = NULL, *split = NULL;
+	char **maps = xcalloc((size_t)argc + 1, sizeof *maps);
+	int nmap = 0, json = 0, replace = 0, rc = 1;
+	long run = 0;
+	struct exp_data *d = NULL;
+	struct exp_analysis *a = NULL;
+	struct cl_err err = {0};
+	struct exp_meta meta = {0};
+
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		int more = i + 1 < argc;
+		if (strcmp(o, "--json") == 0)
+			json = 1;
+		else if (strcmp(o, "--replace") == 0)
+			replace = 1;
+		else if (strcmp(o, "--experiment") == 0 && more)
+			exp_name = argv[++i];
+		else if (strcmp(o, "--map") == 0 && more)
+			maps[nmap++] = argv[++i];
+		else if (strcmp(o, "--control") == 0 && more)
+			control = argv[++i];
+		else if (strcmp(o, "--split") == 0 && more)
+			split = argv[++i];
+		else if (strcmp(o, "--run") == 0 && more) {
+			if (cli_parse_int("abimport", o, argv[++i], &run) || run <= 0) {
+				rc = run <= 0 ? cli_usage("abimport", "--run wants a run id") : 2;
+				goto out;
+			}
+		} else if (o[0] == '-' && o[1]) {
+			rc = cli_usage("abimport", "unknown option '%s'", o);
+			goto out;
+		} else if (!file)
+			file = o;
+		else {
+			rc = cli_usage("abimport", "one file at most ('%s')", o);
+			goto out;
+		}
+	}
+	if (!file || !exp_name) {
+		rc = cli_usage("abimport", "FILE and --experiment NAME are required");
+		goto out;
+	}
+	if (exp_data_read_csv(file, maps, nmap, &d, &err))
+		goto fail;
+	struct workspace *ws = cli_workspace(cli, WS_CREATE);
+	if (!ws)
+		goto out;
+	int linked = exp_link_variants(ws, d, run, &err);
+	if (linked < 0)
+		goto fail;
+	meta.name = xstrdup(exp_name);
+	meta.run_id = run;
+	meta.control = xstrdup(control ? control : d->arm[0]);
+	meta.split = split ? xstrdup(split) : NULL;
+	meta.source = xstrdup(file);
+	/* validate by analysing before storing (bad numbers are never stored) */
+	{
+		struct exp_opts opts = { .control = control, .split = split };
+		struct exp_data *copy = NULL;
+		if (exp_data_read_csv(file, maps, nmap, &copy, &err))
+			goto fail;
+		if (exp_analyze_data(copy, NULL, &opts, &a, &err))
+			goto fail;
+	}
+	if (exp_save(ws, &meta, d, replace, &err))
+		goto fail;
+	if (json) {
+		cJSON *o = cJSON_CreateObject(), *arr;
+		cJSON_AddStringToObject(o, "experiment", exp_name);
+		cJSON_AddNumberToObject(o, "id", (double)meta.id);
+		if (run > 0)
+			cJSON_AddNumberToObject(o, "run", (double)run);
+		cJSON_AddNumberToObject(o, "days", d->has_days ? d->ndays : 0);
+		cJSON_AddNumberToObject(o, "linked", linked);
+		arr = cJSON_AddArrayToObject(o, "arms");
+		for (int i = 0; i < d->narms; i++) {
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "name", d->arm[i]);
+			if (d->variant_id[i] > 0)
+				cJSON_AddNumberToObject(x, "variant_id", (double)d->variant_id[i]);
+			else
+				cJSON_AddNullToObject(x, "variant_id");
+			cJSON_AddNumberToObject(x, "n", (double)a->in.n[i]);
+			cJSON_AddNumberToObject(x, "conversions", (double)a->in.conv[i]);
+			cJSON_AddItemToArray(arr, x);
+		}
+		cJSON_AddStringToObject(o, "verdict", a->res.verdict_text);
+		cli_print_json(o);
+	} else {
+		printf("imported %s as experiment '%s': %d arms, %d day%s, %d linked to variants\n",
+		       file, exp_name, d->narms, d->has_days ? d->ndays : 0,
+		       d->has_days && d->ndays == 1 ? "" : "s", linked);
+		for (int i = 0; i < d->narms; i++) {
+			printf("  ");
+			put_pad(d->arm[i], 16);
+			if (d->variant_id[i] > 0)
+				printf("  variant %lld\n", d->variant_id[i]);
+			else
+				printf("  (no matching variant)\n");
+		}
+		printf("verdict  %s\nsee      copylab abtest --experiment %s\n", a->res.verdict_text, exp_name);
+	}
+	rc = 0;
+	goto out;
+fail:
+	rc = cli_fail(&err);
+out:
+	exp_meta_clear(&meta);
+	exp_analysis_free(a);
+	exp_data_free(d);
+	free(maps);
+	return rc;
+}
+
+int cmd_experiments(struct cli *cli, int argc, char **argv)
+{
+	int json = 0;
+	const char *del = NULL;
+	struct cl_err err = {0};
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--delete") == 0 && i + 1 < argc)
+			del = argv[++i];
+		else
+			return cli_usage("experiments", "unknown argument '%s'", argv[i]);
+	}
+	struct workspace *ws = cli_workspace(cli, 0);
+	if (!ws)
+		return 1;
+	if (del) {
+		if (exp_delete(ws, del, &err))
+			return cli_fail(&err);
+		if (!json)
+			printf("deleted experiment '%s'\n", del);
+		return 0;
+	}
+	struct exp_summary *s;
+	size_t n;
+	if (exp_list(ws, &s, &n, &err))
+		return cli_fail(&err);
+	if (json) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; i < n; i++) {
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "name", s[i].meta.name ? s[i].meta.name : "");
+			cJSON_AddBoolToObject(x, "simulated", s[i].meta.simulated);
+			if (s[i].meta.simulated)
+				cJSON_AddStringToObject(x, "label", "SIMULATED");
+			if (s[i].meta.run_id)
+				cJSON_AddNumberToObject(x, "run", (double)s[i].meta.run_id);
+			else
+				cJSON_AddNullToObject(x, "run");
+			cJSON_AddNumberToObject(x, "arms", s[i].narms);
+			cJSON_AddNumberToObject(x, "days", s[i].ndays);
+			cJSON_AddNumberToObject(x, "visitors", (double)s[i].visitors);
+			cJSON_AddNumberToObject(x, "conversions", (double)s[i].conversions);
+			cJSON_AddStringToObject(x, "control", s[i].meta.control ? s[i].meta.control : "");
+			cJSON_AddStringToObject(x, "source", s[i].meta.source ? s[i].meta.source : "");
+			cJSON_AddStringToObject(x, "created_at", s[i].meta.created_at ? s[i].meta.created_at : "");
+			cJSON_AddItemToArray(arr, x);
+		}
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "experiments", arr);
+		cli_print_json(o);
+	} else if (n == 0) {
+		printf("no experiments yet (copylab abimport FILE --experiment NAME, or copylab simulate --run RUN)\n");
+	} else {
+		printf("%-24s %-10s %5s %5s %12s %11s  %s\n", "experiment", "kind", "arms", "days",
+		       "visitors", "conversions", "source");
+		for (size_t i = 0; i < n; i++) {
+			put_pad(s[i].meta.name ? s[i].meta.name : "", 24);
+			printf(" %-10s %5d %5d %12lld %11lld  %s\n",
+			       s[i].meta.simulated ? "SIMULATED" : "real", s[i].narms, s[i].ndays,
+			       (long long)s[i].visitors, (long long)s[i].conversions,
+			       s[i].meta.source ? s[i].meta.source : "");
+		}
+	}
+	exp_list_free(s, n);
+	return 0;
+}
