@@ -132,7 +132,8 @@ static int add_tsv(struct lexicon *lx, const char *text, const char *origin, str
 		size_t ll = strlen(l);
 		if (ll && l[ll - 1] == '\r')
 			l[--ll] = '\0';
-		if (!ll || l[0] == '#') {
+		/* '#' starts a comment unless the line holds a tab ("#1<TAB>absolute") */
+		if (!ll || (l[0] == '#' && !strchr(l, '\t'))) {
 			free(l);
 			continue;
 		}
@@ -169,7 +170,7 @@ static int add_tsv(struct lexicon *lx, const char *text, const char *origin, str
 		}
 		struct lex_entry *e = entry_get(lx, l, n);
 		e->flags |= 1u << cat;
-		e->w[cat] = (float)w;
+		e->w[cat] = w;
 		/* phrase length in words / Han characters */
 		int words = 1, han = 0;
 		for (size_t i = 0; i < n;) {
@@ -316,7 +317,7 @@ void lex_hits_free(struct lex_hits *h)
 }
 
 static void push_hit(struct lex_hits *h, const struct lex_entry *e, uint32_t byte, uint32_t len,
-                     uint32_t ch, uint32_t nchars, uint32_t unit)
+                     uint32_t ch, uint32_t nchars, uint32_t unit, uint32_t unit_end)
 {
 	if (e->flags == (1u << LX_EXEMPT))
 		return;
@@ -324,7 +325,7 @@ static void push_hit(struct lex_hits *h, const struct lex_entry *e, uint32_t byt
 		h->cap = h->cap ? h->cap * 2 : 32;
 		h->v = xreallocarray(h->v, h->cap, sizeof *h->v);
 	}
-	h->v[h->n++] = (struct lex_hit){ e, byte, len, ch, nchars, unit };
+	h->v[h->n++] = (struct lex_hit){ e, byte, len, ch, nchars, unit, unit_end };
 }
 
 void lex_scan(const struct lexicon *lx, const struct text_stats *ts, const char *s,
@@ -350,7 +351,7 @@ void lex_scan(const struct lexicon *lx, const struct text_stats *ts, const char 
 			if (e) {
 				const struct ts_token *last = &ts->tok[i + k - 1];
 				push_hit(out, e, t->byte, last->byte + last->len - t->byte, t->ch,
-				         last->ch + last->nchars - t->ch, t->unit);
+				         last->ch + last->nchars - t->ch, t->unit, last->unit);
 				i += k;
 			} else
 				i++;
@@ -376,7 +377,8 @@ void lex_scan(const struct lexicon *lx, const struct text_stats *ts, const char 
 			}
 			if (e) {
 				push_hit(out, e, t->byte + (uint32_t)pos, (uint32_t)(ends[k - 1] - pos),
-				         t->ch + (uint32_t)chpos, (uint32_t)k, t->unit + (uint32_t)chpos);
+				         t->ch + (uint32_t)chpos, (uint32_t)k, t->unit + (uint32_t)chpos,
+				         t->unit + (uint32_t)(chpos + k - 1));
 				pos = ends[k - 1];
 				chpos += k;
 			} else {

@@ -1,7 +1,7 @@
 /* lexicon.h — the scorers' word lists, compiled once into one hash table.
  *
  * Lists live in sample-data/lexicons/ (files NAME.tsv), one entry a line:
- *     term <TAB> category <TAB> weight        (# starts a comment)
+ *     term <TAB> category <TAB> weight   (a line starting # without a tab is a comment)
  * Categories: sentiment (weight -4..4), negator, intensifier (multiplier),
  * cta (strength 0..1), urgency, personal, spam, absolute, health, discrim,
  * exempt (a longer term that shields a shorter one, e.g. 最近 shields 最).
@@ -28,7 +28,7 @@ enum lex_cat {
 
 struct lex_entry {
 	uint32_t flags;            /* 1u << enum lex_cat */
-	float    w[LX_NCAT];       /* weight per category */
+	double   w[LX_NCAT];       /* weight per category */
 	const char *term;          /* NUL-terminated, owned by the lexicon */
 	uint32_t tlen;
 };
@@ -37,7 +37,7 @@ struct lex_hit {
 	const struct lex_entry *e;
 	uint32_t byte, len;        /* span in the original text */
 	uint32_t ch, nchars;       /* character offset and length */
-	uint32_t unit;             /* token position (see struct ts_token) */
+	uint32_t unit, unit_end;   /* first and last token position (see struct ts_token) */
 };
 
 struct lex_hits {

@@ -128,6 +128,8 @@ int ts_is_han(uint32_t cp)
 
 int ts_is_emoji(uint32_t cp)
 {
+	if (cp >= 0x1F3FB && cp <= 0x1F3FF)   /* skin-tone modifiers belong to the emoji before */
+		return 0;
 	return (cp >= 0x1F300 && cp <= 0x1F5FF) || (cp >= 0x1F600 && cp <= 0x1F64F) ||
 	       (cp >= 0x1F680 && cp <= 0x1F6FF) || (cp >= 0x1F900 && cp <= 0x1F9FF) ||
 	       (cp >= 0x1FA70 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) ||
@@ -300,7 +302,7 @@ void ts_analyze(struct text_stats *ts, const char *s, size_t n)
 		if (is_alpha(c) || is_digit(c) ||
 		    ((c == '$' || c == '#') && i + 1 < n && is_digit((unsigned char)s[i + 1]))) {
 			han = NULL;
-			size_t st = i;
+			size_t st = i, curly = 0;
 			struct ts_token *t = push_tok(ts);
 			t->byte = (uint32_t)i;
 			t->ch = (uint32_t)ch;
@@ -319,6 +321,11 @@ void ts_analyze(struct text_stats *ts, const char *s, size_t n)
 					} else if (d == '\'' && i + 1 < n && is_alpha((unsigned char)s[i + 1]) && nl) {
 						ts->norm[ts->normlen++] = '\'';
 						i++;
+					} else if (d == 0xE2 && i + 3 < n && (unsigned char)s[i + 1] == 0x80 &&
+					           (unsigned char)s[i + 2] == 0x99 && is_alpha((unsigned char)s[i + 3]) && nl) {
+						ts->norm[ts->normlen++] = '\'';   /* ’ as in don’t */
+						i += 3;
+						curly++;
 					} else if (is_digit(d)) {   /* "mp3", "4k" stay one word */
 						ts->norm[ts->normlen++] = (char)d;
 						i++;
@@ -355,7 +362,8 @@ void ts_analyze(struct text_stats *ts, const char *s, size_t n)
 			t->len = (uint32_t)(i - st);
 			t->nlen = (uint32_t)(ts->normlen - t->norm);
 			ts->norm[ts->normlen++] = ' ';
-			t->nchars = (uint32_t)(i - st);
+			size_t nch = i - st - 2 * curly;
+			t->nchars = (uint32_t)nch;
 			if (t->kind == TS_WORD) {
 				t->syllables = (uint8_t)ts_syllables(ts->norm + t->norm, t->nlen);
 				ts->syllables += t->syllables;
@@ -363,13 +371,15 @@ void ts_analyze(struct text_stats *ts, const char *s, size_t n)
 			for (size_t k = st; k < i; k++) {
 				unsigned char d = (unsigned char)s[k];
 				ts->lower[k] = (char)(d >= 'A' && d <= 'Z' ? d | 0x20 : d);
-				ts->septets++;
 			}
+			ts->septets += i - st - 3 * curly;
+			if (curly)
+				ts->gsm7 = 0;
 			/* the leading '#' is GSM basic; '%' too; digits and letters all basic */
-			ch += i - st;
-			ts->chars += i - st;
-			ts->width += i - st;
-			sent_chars += i - st;
+			ch += nch;
+			ts->chars += nch;
+			ts->width += nch;
+			sent_chars += nch;
 			sent_content = 1;
 			punct_run = 0;
 			prev_cp = (uint32_t)(unsigned char)s[i - 1];
