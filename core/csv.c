@@ -34,6 +34,7 @@ struct csv_reader {
 
 	char     delim;
 	int      lenient;
+	int      no_utf8;
 	unsigned char cls[256];   /* 1 for delim, CR, LF */
 
 	long     line;        /* current physical line, 1-based */
@@ -97,6 +98,7 @@ static void init_common(struct csv_reader *r, const struct csv_opts *opts)
 {
 	r->delim = opts && opts->delim ? opts->delim : ',';
 	r->lenient = opts ? opts->lenient : 0;
+	r->no_utf8 = opts ? opts->no_utf8_check : 0;
 	r->cls[(unsigned char)r->delim] = 1;
 	r->cls['\r'] = 1;
 	r->cls['\n'] = 1;
@@ -457,7 +459,7 @@ int csv_next(struct csv_reader *r, const struct csv_field **fields, size_t *nfie
 	sbuf_reset(&r->fix);
 	/* check UTF-8; lenient mode rewrites bad fields into r->fix */
 	size_t nbad = 0;
-	for (size_t i = 0; i < r->nf; i++) {
+	for (size_t i = 0; i < r->nf && !r->no_utf8; i++) {
 		struct fld *f = &r->f[i];
 		size_t bad = csv_utf8_bad(r->rec + f->off, f->len);
 		if (bad == f->len)

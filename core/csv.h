@@ -21,6 +21,7 @@ struct csv_opts {
 	char delim;     /* 0 = ',' */
 	int  lenient;   /* replace invalid UTF-8 by U+FFFD and close an unterminated
 	                   quote at end of file instead of failing */
+	int  no_utf8_check; /* skip the UTF-8 check (input already checked) */
 };
 
 /* One field of the current record. s points into the reader and stays valid

@@ -162,6 +162,8 @@ int ds_value_type(const char *s, size_t n)
 		}
 		if (p == e) {
 			if (frac) {
+				if (!memchr(s, 'e', n) && !memchr(s, 'E', n))
+					return DS_T_REAL;
 				double v = strtod(s, NULL);
 				return isfinite(v) ? DS_T_REAL : DS_T_TEXT;
 			}
@@ -277,6 +279,7 @@ struct col {
 	int64_t sampled, email, phone;
 	int     personal;
 	int     map;         /* file column -> table column (append) */
+	int     checked;     /* pass 1 saw every value fit ptype: bind without checking */
 };
 
 struct keyidx {          /* JSONL key -> column, open addressing */
@@ -551,8 +554,44 @@ static int64_t parse_i64(const char *s, size_t n)
 	return neg ? (int64_t)(0 - v) : (int64_t)v;
 }
 
+/* A decimal without exponent and with at most 15 significant digits is
+ * mantissa / 10^k, exactly rounded (both are exact doubles); else strtod. */
+static double parse_real(const char *s, size_t n)
+{
+	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	                              1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+	                              1e20, 1e21, 1e22 };
+	size_t i = 0;
+	int neg = 0, digits = 0, frac = -1;
+	uint64_t m = 0;
+	if (n && s[0] == '-')
+		neg = 1, i = 1;
+	for (; i < n; i++) {
+		char c = s[i];
+		if (c == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (!is_digit(c) || digits >= 15)
+			return strtod(s, NULL);
+		m = m * 10 + (uint64_t)(c - '0');
+		if (m)
+			digits++;
+		if (frac >= 0)
+			frac++;
+	}
+	double v = (double)m;
+	if (frac > 0) {
+		if (frac > 22)
+			return strtod(s, NULL);
+		v /= p10[frac];
+	}
+	return neg ? -v : v;
+}
+
 /* Bind one value for a column of type t (the table's type). */
-static int bind_value(sqlite3_stmt *st, int idx, int t, const char *s, size_t n, int explicit_empty)
+static int bind_value(sqlite3_stmt *st, int idx, int t, const char *s, size_t n,
+                      int explicit_empty, int checked)
 {
 	if (!s || n == 0) {
 		if (s && explicit_empty && t == DS_T_TEXT)
@@ -561,13 +600,13 @@ static int bind_value(sqlite3_stmt *st, int idx, int t, const char *s, size_t n,
 	}
 	switch (t) {
 	case DS_T_INTEGER:
-		if (ds_value_type(s, n) == DS_T_INTEGER)
+		if (checked || ds_value_type(s, n) == DS_T_INTEGER)
 			return sqlite3_bind_int64(st, idx, parse_i64(s, n));
 		break;
 	case DS_T_REAL: {
-		int vt = ds_value_type(s, n);
+		int vt = checked ? DS_T_REAL : ds_value_type(s, n);
 		if (vt == DS_T_INTEGER || vt == DS_T_REAL)
-			return sqlite3_bind_double(st, idx, strtod(s, NULL));
+			return sqlite3_bind_double(st, idx, parse_real(s, n));
 		break;
 	}
 	default:
@@ -717,7 +756,7 @@ static int open_input(struct importer *im, struct cl_err *err)
 {
 	if (im->format == DS_FMT_JSONL)
 		return jsonl_open(im->o->path, im->o->lenient, &im->jl, err);
-	struct csv_opts co = { 0, im->o->lenient };
+	struct csv_opts co = { 0, im->o->lenient, 0 };
 	co.delim = im->o->delimiter ? im->o->delimiter : (im->format == DS_FMT_TSV ? '\t' : ',');
 	return csv_open(im->o->path, &co, &im->csv, err);
 }
@@ -816,6 +855,7 @@ static int pass2(struct importer *im, struct cl_err *err)
 			if (c->type == DS_T_NULL)
 				c->type = DS_T_TEXT;
 			c->ptype = c->type;
+			c->checked = im->csv != NULL;
 			sbuf_addf(&ct, "%s%s %s", i ? ", " : "", qc, sql_decl(c->type));
 			free(qc);
 		}
@@ -845,12 +885,23 @@ static int pass2(struct importer *im, struct cl_err *err)
 		const struct csv_field *f;
 		size_t nf;
 		int r;
-		if (csv_rewind(im->csv, err) || csv_next(im->csv, &f, &nf, err) < 0)
+		if (!o->lenient) {
+			/* pass 1 checked the bytes: read them again without the UTF-8 check */
+			struct csv_opts co = { 0, 0, 1 };
+			co.delim = o->delimiter ? o->delimiter : (im->format == DS_FMT_TSV ? '\t' : ',');
+			csv_close(im->csv);
+			im->csv = NULL;
+			if (csv_open(o->path, &co, &im->csv, err))
+				goto out;
+		} else if (csv_rewind(im->csv, err))
+			goto out;
+		if (csv_next(im->csv, &f, &nf, err) < 0)
 			goto out;
 		while ((r = csv_next(im->csv, &f, &nf, err)) > 0) {
 			size_t n = nf < nbind ? nf : nbind;
 			for (size_t i = 0; i < n; i++)
-				bind_value(ins, (int)i + 1, im->cols[i].ptype, f[i].s, f[i].len, f[i].quoted);
+				bind_value(ins, (int)i + 1, im->cols[i].ptype, f[i].s, f[i].len, f[i].quoted,
+				           im->cols[i].checked);
 			for (size_t i = n; i < nbind; i++)
 				sqlite3_bind_null(ins, (int)i + 1);
 			if (sqlite3_step(ins) != SQLITE_DONE) {
@@ -886,7 +937,7 @@ static int pass2(struct importer *im, struct cl_err *err)
 					sqlite3_bind_null(ins, (int)i + 1);
 				else
 					bind_value(ins, (int)i + 1, im->cols[i].ptype, m[s].val, m[s].val_len,
-					           m[s].kind == JSONL_STRING);
+					           m[s].kind == JSONL_STRING, 0);
 			}
 			if (sqlite3_step(ins) != SQLITE_DONE) {
 				cl_err_set(err, CL_EDB, "%s:%ld: %s", o->path, jsonl_record_line(im->jl),
@@ -973,6 +1024,21 @@ static int import_one(struct workspace *ws, const struct ds_import_opts *o,
 		sqlite3_finalize(st);
 	}
 	ws_exec(ws, "PRAGMA cache_size=-16384", NULL);
+	/* A big import into WAL writes every page twice (log, then checkpoint).
+	 * When no other connection has the file open, write through a rollback
+	 * journal instead for the import and go back to WAL after; the import
+	 * stays all-or-nothing either way. Never wait for others here. */
+	int unwal = 0;
+	if (sqlite3_get_autocommit(ws->db) && im.size > (8u << 20)) {
+		sqlite3_busy_timeout(ws->db, 0);
+		if (sqlite3_prepare_v2(ws->db, "PRAGMA journal_mode=DELETE", -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW &&
+			    strcmp((const char *)sqlite3_column_text(st, 0), "delete") == 0)
+				unwal = 1;
+			sqlite3_finalize(st);
+		}
+		sqlite3_busy_timeout(ws->db, 5000);
+	}
 	if (tx_begin(ws, &own, err))
 		goto restore;
 	in_tx = 1;
@@ -987,6 +1053,8 @@ static int import_one(struct workspace *ws, const struct ds_import_opts *o,
 restore:
 	if (in_tx)
 		tx_rollback(ws, own);
+	if (unwal)
+		ws_exec(ws, "PRAGMA journal_mode=WAL", NULL);
 	{
 		char pragma[64];
 		snprintf(pragma, sizeof pragma, "PRAGMA cache_size=%ld", old_cache);

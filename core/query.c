@@ -66,7 +66,7 @@ static int authorizer(void *ctx, int action, const char *a1, const char *a2, con
 			return SQLITE_OK;
 		if (in_list(a1, pragma_read_arg, sizeof pragma_read_arg / sizeof *pragma_read_arg))
 			return SQLITE_OK;
-		return deny(g, "PRAGMA %s can change the workspace", a1 ? a1 : "?");
+		return a2 ? deny(g, "PRAGMA %s=%s", a1, a2) : deny(g, "PRAGMA %s", a1);
 	case SQLITE_INSERT: return deny(g, "INSERT into %s", a1 ? a1 : "?");
 	case SQLITE_UPDATE: return deny(g, "UPDATE of %s", a1 ? a1 : "?");
 	case SQLITE_DELETE: return deny(g, "DELETE from %s", a1 ? a1 : "?");
@@ -122,8 +122,8 @@ int query_prepare(struct workspace *ws, const char *sql, sqlite3_stmt **out, str
 	sqlite3_set_authorizer(ws->db, NULL, NULL);
 	if (g.why[0]) {
 		sqlite3_finalize(st);
-		return cl_err_set(err, CL_EDENIED, "refused: queries are read-only, and %s is not "
-		                  "allowed (use import, clean or segment commands to change data)", g.why);
+		return cl_err_set(err, CL_EDENIED, "refused: queries are read-only and %s is not "
+		                  "allowed (import, clean and segment change data)", g.why);
 	}
 	if (rc != SQLITE_OK) {
 		sqlite3_finalize(st);
