@@ -82,49 +82,49 @@ PRODUCTS = [
      ["明前手工采摘", "一芽一叶", "狮峰山手工炒制"],
      "a sweet, chestnut-scented cup that stays bright for three infusions",
      "栗香鲜爽，三泡之后依然清甜", "2026-03-28", "yes",
-     ["chestnut", "toasted", "fresh"], ["栗香", "豆香", "鲜爽"]),
+     ["chestnut", "toasted bean", "spring grass"], ["栗香", "豆香", "鲜爽"]),
     ("SL-GRN-002", "green", "Dongting Biluochun", "洞庭碧螺春", "Biluochun", "碧螺春", 268, 10,
      ["tightly rolled spiral leaves", "grown among fruit orchards on Lake Tai", "picked in late March"],
      ["条索卷曲如螺", "太湖果园间生长", "三月下旬采摘"],
      "a floral, fruity green with a soft, silky finish",
      "花果香浓郁，入口柔滑", "2026-04-02", "yes",
-     ["floral", "fruity", "silky"], ["花果香", "清甜", "鲜嫩"]),
+     ["peach blossom", "fresh fruit", "orchid"], ["花果香", "清甜", "鲜嫩"]),
     ("SL-GRN-003", "green", "Huangshan Maofeng", "黄山毛峰", "Maofeng", "毛峰", 158, 0,
      ["downy buds from Huangshan at 800 m", "gently baked to lock in aroma", "whole, unbroken leaves"],
      ["黄山八百米高山嫩芽", "低温烘焙锁住香气", "芽叶完整"],
      "an orchid-sweet everyday green that never turns bitter",
      "兰香清幽，日常冲泡不苦不涩", "2026-04-10", "yes",
-     ["orchid", "sweet", "clean"], ["兰花香", "清甜", "干净"]),
+     ["orchid", "sweet pea", "honeysuckle"], ["兰花香", "清甜", "嫩香"]),
     ("SL-GRN-004", "green", "Anji Bai Cha", "安吉白茶", "Anji Bai Cha", "安吉白茶", 238, 0,
      ["pale jade leaves from Anji bamboo country", "rich in natural amino acids", "limited spring picking"],
      ["安吉竹乡的玉白嫩叶", "天然氨基酸含量高", "春季限量采摘"],
      "a brothy, umami-sweet cup with almost no astringency",
      "鲜爽甘醇，几乎没有涩感", "2026-04-05", "yes",
-     ["umami", "brothy", "sweet"], ["鲜爽", "甘醇", "清甜"]),
+     ["umami", "sweet corn", "bamboo"], ["鲜爽", "甘醇", "清甜"]),
     ("SL-GRN-005", "green", "Xinyang Maojian", "信阳毛尖", "Maojian", "毛尖", 128, 15,
      ["fine, straight needles", "from the Dabie mountains", "roasted twice for a fuller body"],
      ["条索细直如针", "产自大别山", "两次烘焙，茶汤更饱满"],
      "a brisk, full-bodied green that stands up to a busy morning",
      "滋味浓醇，提神又耐泡", "2026-04-18", "yes",
-     ["brisk", "grassy", "full-bodied"], ["浓醇", "清香", "耐泡"]),
+     ["fresh-cut grass", "toasted rice", "chestnut"], ["栗香", "清香", "浓醇"]),
     ("SL-GRN-006", "green", "Lu'an Guapian", "六安瓜片", "Guapian", "瓜片", 198, 0,
      ["single leaves, no buds or stems", "fire-roasted over charcoal", "from Lu'an, Anhui"],
      ["单片成茶，无芽无梗", "炭火拉老火", "安徽六安原产"],
      "a toasty, mellow green with a long, sweet aftertaste",
      "火香馥郁，回甘悠长", "2026-05-06", "yes",
-     ["toasty", "mellow", "sweet"], ["火香", "醇和", "回甘"]),
+     ["toasted nut", "charcoal", "honey"], ["火香", "栗香", "回甘"]),
     ("SL-OOL-007", "oolong", "Anxi Tieguanyin", "安溪铁观音", "Tieguanyin", "铁观音", 188, 0,
      ["lightly oxidised, jade-green style", "hand-rolled into tight pearls", "autumn harvest from Anxi"],
      ["清香型轻发酵", "手工揉捻成颗粒", "安溪秋茶"],
      "an orchid-scented oolong you can steep six or seven times",
      "兰花香高扬，七泡有余香", "2025-10-20", "yes",
-     ["orchid", "creamy", "floral"], ["兰花香", "音韵", "鲜爽"]),
+     ["orchid", "lilac", "cream"], ["兰花香", "音韵", "奶香"]),
     ("SL-OOL-008", "oolong", "Wuyi Da Hong Pao", "武夷大红袍", "Da Hong Pao", "大红袍", 398, 0,
      ["grown in the rocky Wuyi mountains", "traditional charcoal roast", "rested six months before release"],
      ["武夷山岩茶核心产区", "传统炭焙", "退火六个月后出厂"],
      "a deep, roasted oolong with a mineral finish that lingers",
      "焙火醇厚，岩韵悠长", "2025-11-01", "yes",
-     ["roasted", "mineral", "dark honey"], ["岩韵", "焙火香", "醇厚"]),
+     ["roasted nut", "mineral", "dark honey"], ["岩韵", "焙火香", "醇厚"]),
     ("SL-OOL-009", "oolong", "Phoenix Dancong Honey Orchid", "凤凰单丛·蜜兰香", "Dancong", "单丛", 288, 12,
      ["single-bush oolong from Phoenix Mountain", "natural honey and orchid aroma", "medium roast"],
      ["潮州凤凰山单丛", "天然蜜兰香", "中度焙火"],
@@ -136,139 +136,139 @@ PRODUCTS = [
      ["海拔一千二百米以上", "轻发酵", "手工团揉"],
      "a creamy, buttery oolong with a clean mountain sweetness",
      "奶香绵密，山韵清甜", "2025-06-01", "yes",
-     ["creamy", "buttery", "floral"], ["奶香", "花香", "清甜"]),
+     ["cream", "butter", "gardenia"], ["奶香", "花香", "清甜"]),
     ("SL-OOL-011", "oolong", "Oriental Beauty", "东方美人", "Oriental Beauty", "东方美人", 358, 0,
      ["leaves nibbled by tea jassids", "heavily oxidised oolong", "summer harvest"],
      ["小绿叶蝉叮咬的茶芽", "重发酵乌龙", "夏季采摘"],
      "a ripe-fruit, honeyed oolong with notes of muscat",
      "熟果蜜香，带一丝麝香葡萄的甜", "2025-08-08", "no",
-     ["honey", "ripe fruit", "muscat"], ["蜜香", "熟果香", "甜润"]),
+     ["honey", "ripe peach", "muscat"], ["蜜香", "熟果香", "甜润"]),
     ("SL-BLK-012", "black", "Keemun Black Tea", "祁门红茶", "Keemun", "祁红", 168, 0,
      ["the classic Qimen aroma", "fine, tightly curled leaves", "from Qimen county, Anhui"],
      ["经典祁门香", "条索紧细", "安徽祁门原产"],
      "a smooth, malty black tea that is lovely with or without milk",
      "蜜糖香浓，清饮调饮都好喝", "2025-05-12", "yes",
-     ["malty", "honey", "cocoa"], ["蜜糖香", "果香", "醇厚"]),
+     ["malt", "honey", "cocoa"], ["蜜糖香", "果香", "醇厚"]),
     ("SL-BLK-013", "black", "Wuyi Jin Jun Mei", "武夷金骏眉", "Jin Jun Mei", "金骏眉", 458, 0,
      ["made only from tender buds", "golden and black downy leaves", "small-batch from Tongmu village"],
      ["全芽头制作", "金黄黑相间的茸毫", "桐木关小批量"],
      "a honey-sweet, delicate black tea with a long finish",
      "花果蜜香，甜润细腻", "2025-05-20", "yes",
-     ["honey", "sweet potato", "floral"], ["蜜香", "薯香", "花果香"]),
+     ["honey", "sweet potato", "lychee"], ["蜜香", "薯香", "花果香"]),
     ("SL-BLK-014", "black", "Yunnan Dianhong Golden Buds", "滇红金芽", "Dianhong", "滇红", 148, 20,
      ["golden buds from old Fengqing trees", "big, bold leaves", "Yunnan large-leaf variety"],
      ["凤庆古树金芽", "芽叶肥壮", "云南大叶种"],
      "a rich, sweet black tea with notes of caramel",
      "甜润饱满，带焦糖香", "2025-06-18", "yes",
-     ["caramel", "malt", "sweet"], ["焦糖香", "甜润", "饱满"]),
+     ["caramel", "malt", "dried fruit"], ["焦糖香", "甜润", "麦芽香"]),
     ("SL-BLK-015", "black", "Lapsang Souchong", "正山小种", "Lapsang", "正山小种", 178, 0,
      ["pine-smoked the traditional way", "from Tongmu, Wuyi", "whole leaves"],
      ["传统松烟熏制", "武夷桐木关产区", "整叶"],
      "a smoky, longan-sweet black tea for cold evenings",
      "松烟香配桂圆甜，冬夜最宜", "2024-11-15", "yes",
-     ["smoky", "longan", "pine"], ["松烟香", "桂圆香", "甜醇"]),
+     ["pine smoke", "longan", "dried fruit"], ["松烟香", "桂圆香", "甜醇"]),
     ("SL-WHT-016", "white", "Fuding Silver Needle", "福鼎白毫银针", "Silver Needle", "白毫银针", 428, 0,
      ["single buds covered in silver down", "sun-withered", "Fuding 2026 spring"],
      ["单芽满披白毫", "日光萎凋", "福鼎2026年春茶"],
      "a delicate, honeydew-sweet white tea that ages beautifully",
      "毫香蜜韵，清甜细腻，越存越香", "2026-04-12", "yes",
-     ["honeydew", "hay", "delicate"], ["毫香", "蜜韵", "清甜"]),
+     ["honeydew", "fresh hay", "white flowers"], ["毫香", "蜜韵", "清甜"]),
     ("SL-WHT-017", "white", "White Peony", "白牡丹", "White Peony", "白牡丹", 198, 0,
      ["one bud and two leaves", "naturally withered", "Fuding, Fujian"],
      ["一芽两叶", "自然萎凋", "福建福鼎"],
      "a soft, floral white tea that is easy to brew and hard to ruin",
      "花香清雅，怎么泡都不苦", "2026-04-25", "yes",
-     ["floral", "apricot", "soft"], ["花香", "清甜", "柔和"]),
+     ["apricot", "meadow flowers", "hay"], ["花香", "清甜", "杏香"]),
     ("SL-WHT-018", "white", "2019 Shoumei Cake", "2019年寿眉饼", "Shoumei", "寿眉", 238, 0,
      ["pressed 350 g cake", "stored seven years in Fuding", "late-season leaves"],
      ["350克紧压茶饼", "福鼎仓储七年", "晚季叶片"],
      "a date-sweet aged white tea you can also simmer on the stove",
      "枣香明显，可泡可煮", "2024-09-01", "yes",
-     ["dates", "herbal", "woody"], ["枣香", "药香", "陈香"]),
-    ("SL-PUE-019", "puerh", "2018 Menghai Ripe Pu-erh", "2018年勐海熟普", "ripe Pu-erh", "熟普", 268, 0,
+     ["dates", "dried herbs", "old wood"], ["枣香", "药香", "陈香"]),
+    ("SL-PUE-019", "puerh", "2018 Menghai Ripe Pu-erh", "2018年勐海熟普", "Menghai Ripe Pu-erh", "熟普", 268, 0,
      ["357 g pressed cake", "fermented in Menghai", "aged eight years"],
      ["357克七子饼", "勐海发酵", "陈放八年"],
      "a dark, velvety brew with notes of dates and forest floor",
      "汤色红浓，入口顺滑，有枣香和陈香", "2024-10-10", "yes",
-     ["earthy", "dates", "velvety"], ["陈香", "枣香", "顺滑"]),
-    ("SL-PUE-020", "puerh", "2021 Yiwu Raw Pu-erh", "2021年易武生普", "Yiwu raw Pu-erh", "易武生普", 498, 0,
+     ["dates", "forest floor", "dark chocolate"], ["陈香", "枣香", "顺滑"]),
+    ("SL-PUE-020", "puerh", "2021 Yiwu Raw Pu-erh", "2021年易武生普", "Yiwu Raw Pu-erh", "易武生普", 498, 0,
      ["old-tree leaves from Yiwu", "stone-pressed 357 g cake", "dry-stored in Kunming"],
      ["易武古树原料", "石磨压制357克", "昆明干仓"],
      "a honeyed, sweet raw Pu-erh with gentle bitterness that turns to sweetness",
      "蜜香柔和，苦尽甘来", "2025-03-01", "yes",
      ["honey", "apricot", "camphor"], ["蜜香", "回甘", "樟香"]),
-    ("SL-DRK-021", "puerh", "Anhua Golden Flower Fu Brick", "安化金花茯砖", "Fu brick", "茯砖", 168, 0,
+    ("SL-DRK-021", "puerh", "Anhua Golden Flower Fu Brick", "安化金花茯砖", "Fu Brick", "茯砖", 168, 0,
      ["full of golden flowers", "1 kg brick", "from Anhua, Hunan"],
      ["金花茂盛", "一公斤茯砖", "湖南安化"],
      "a mellow, fungal-sweet dark tea that is made for the teapot on the stove",
      "菌花香浓，醇和顺口，适合围炉煮茶", "2024-12-01", "yes",
-     ["mellow", "woody", "sweet"], ["菌花香", "醇和", "甜润"]),
+     ["wood", "brown sugar", "mushroom"], ["菌花香", "醇和", "甜润"]),
     ("SL-FLR-022", "floral", "Jasmine Dragon Pearls", "茉莉龙珠", "Jasmine Pearls", "茉莉龙珠", 158, 0,
      ["scented seven times with fresh jasmine", "hand-rolled pearls", "Fuzhou green tea base"],
      ["鲜茉莉七窨", "手工揉制成珠", "福州绿茶茶底"],
      "a fragrant, silky jasmine tea that unfurls in the cup",
      "茉莉花香鲜灵，茶汤柔滑", "2025-07-01", "yes",
-     ["jasmine", "silky", "floral"], ["茉莉花香", "鲜灵", "柔滑"]),
+     ["jasmine", "white flowers", "honey"], ["茉莉花香", "鲜灵", "柔滑"]),
     ("SL-FLR-023", "floral", "Osmanthus Oolong", "桂花乌龙", "Osmanthus Oolong", "桂花乌龙", 128, 0,
      ["real osmanthus flowers", "Tieguanyin base", "small-batch scented"],
      ["真桂花窨制", "铁观音茶底", "小批量窨制"],
      "a sweet, apricot-scented oolong that tastes like autumn",
      "桂花甜香，一口就是秋天", "2025-09-01", "yes",
-     ["osmanthus", "apricot", "sweet"], ["桂花香", "甜香", "花香"]),
-    ("SL-FLR-024", "floral", "Hangbai Chrysanthemum", "杭白菊", "chrysanthemum", "杭白菊", 68, 0,
+     ["osmanthus", "apricot", "honey"], ["桂花香", "甜香", "花香"]),
+    ("SL-FLR-024", "floral", "Hangbai Chrysanthemum", "杭白菊", "Hangbai Chrysanthemum", "杭白菊", 68, 0,
      ["whole flower heads", "sun-dried", "from Tongxiang, Zhejiang"],
      ["整朵胎菊", "自然晒干", "浙江桐乡"],
      "a gentle, honeyed floral infusion without caffeine",
      "清香柔和，不含咖啡因", "2025-10-15", "yes",
-     ["honeyed", "floral", "gentle"], ["菊香", "清香", "甘甜"]),
-    ("SL-FLR-025", "floral", "Cold-Brew Tea Sampler", "冷泡茶组合装", "cold-brew sampler", "冷泡茶", 79, 0,
+     ["chrysanthemum", "honey", "chamomile"], ["菊香", "清香", "甘甜"]),
+    ("SL-FLR-025", "floral", "Cold-Brew Tea Sampler", "冷泡茶组合装", "Cold-Brew Sampler", "冷泡茶", 79, 0,
      ["12 pyramid sachets in four flavours", "brews in cold water in 4 hours", "no sugar added"],
      ["12个三角茶包，四种口味", "冷水四小时即可冲泡", "无添加糖"],
      "an easy iced tea for the fridge, with no bitterness",
      "放进冰箱就能喝，清爽不苦", "2026-06-01", "yes",
-     ["refreshing", "light", "fruity"], ["清爽", "清甜", "果香"]),
-    ("SL-WAR-026", "teaware", "Ru Kiln Gaiwan", "汝窑盖碗", "gaiwan", "盖碗", 198, 0,
+     ["peach", "citrus", "jasmine"], ["清爽", "清甜", "果香"]),
+    ("SL-WAR-026", "teaware", "Ru Kiln Gaiwan", "汝窑盖碗", "Ru Kiln Gaiwan", "盖碗", 198, 0,
      ["150 ml", "sky-blue crackle glaze", "thin rim that pours cleanly"],
      ["150毫升", "天青色开片釉", "薄口出汤利落"],
      "a gaiwan that stays cool at the rim and never drips",
      "不烫手，出汤不滴漏", "2025-04-01", "yes",
      [], []),
-    ("SL-WAR-027", "teaware", "Yixing Zisha Teapot", "宜兴紫砂壶", "zisha teapot", "紫砂壶", 680, 0,
+    ("SL-WAR-027", "teaware", "Yixing Zisha Teapot", "宜兴紫砂壶", "Zisha Teapot", "紫砂壶", 680, 0,
      ["hand-thrown from Yixing purple clay", "220 ml", "made by a certified potter"],
      ["宜兴原矿紫泥全手工", "220毫升", "职称工艺师制作"],
      "a teapot that softens and rounds out every oolong and Pu-erh",
      "养壶越养越润，让乌龙和普洱更醇", "2025-01-10", "yes",
      [], []),
-    ("SL-WAR-028", "teaware", "Travel Tea Set", "便携旅行茶具", "travel tea set", "旅行茶具", 158, 15,
+    ("SL-WAR-028", "teaware", "Travel Tea Set", "便携旅行茶具", "Travel Tea Set", "旅行茶具", 158, 15,
      ["one pot and four cups", "fits in a canvas pouch", "heat-resistant glass and ceramic"],
      ["一壶四杯", "收纳进帆布包", "耐热玻璃和陶瓷"],
      "proper gongfu tea anywhere, from the office to a mountain top",
      "办公室到山顶，随时喝上一泡好茶", "2025-05-01", "yes",
      [], []),
-    ("SL-WAR-029", "teaware", "Glass Cold-Brew Bottle", "玻璃冷泡杯", "cold-brew bottle", "冷泡杯", 89, 0,
+    ("SL-WAR-029", "teaware", "Glass Cold-Brew Bottle", "玻璃冷泡杯", "Cold-Brew Bottle", "冷泡杯", 89, 0,
      ["600 ml borosilicate glass", "built-in fine filter", "leak-proof lid"],
      ["600毫升高硼硅玻璃", "内置细滤网", "防漏杯盖"],
      "cold-brew tea in the fridge overnight with no mess",
      "晚上放进冰箱，早上就有冷泡茶", "2026-05-15", "no",
      [], []),
-    ("SL-GFT-030", "gift", "Four Seasons Tea Gift Box", "四季茶礼盒", "Four Seasons gift box", "四季礼盒", 588, 0,
+    ("SL-GFT-030", "gift", "Four Seasons Tea Gift Box", "四季茶礼盒", "Four Seasons Gift Box", "四季礼盒", 588, 0,
      ["Longjing, Tieguanyin, Keemun and White Peony", "four 50 g tins", "linen-wrapped box with a card"],
      ["龙井、铁观音、祁红、白牡丹", "四罐各50克", "布艺礼盒附贺卡"],
      "a tour of China's tea year in one elegant box",
      "一盒喝遍四季好茶，送礼体面", "2025-08-20", "yes",
-     ["varied", "floral", "malty"], ["各有风味", "花香", "醇厚"]),
-    ("SL-GFT-031", "gift", "Mid-Autumn Moon Tea Gift Set", "中秋月礼茶礼盒", "Mid-Autumn gift set", "中秋礼盒", 468, 10,
+     ["orchid", "honey", "malt"], ["花果香", "蜜香", "醇厚"]),
+    ("SL-GFT-031", "gift", "Mid-Autumn Moon Tea Gift Set", "中秋月礼茶礼盒", "Moon Gift Set", "中秋礼盒", 468, 10,
      ["Da Hong Pao and Osmanthus Oolong", "moon-shaped tin", "includes a small gaiwan"],
      ["大红袍和桂花乌龙", "圆月造型茶罐", "附赠小盖碗"],
      "a Mid-Autumn gift that feels personal and looks beautiful on the table",
      "中秋送礼有心意，摆上桌也好看", "2026-08-18", "yes",
-     ["roasted", "osmanthus", "sweet"], ["焙火香", "桂花香", "甜润"]),
-    ("SL-GFT-032", "gift", "Spring Festival Fortune Gift Box", "新春福礼茶礼盒", "New Year gift box", "新春礼盒", 688, 0,
+     ["roasted nut", "osmanthus", "honey"], ["焙火香", "桂花香", "甜润"]),
+    ("SL-GFT-032", "gift", "Spring Festival Fortune Gift Box", "新春福礼茶礼盒", "Fortune Gift Box", "新春礼盒", 688, 0,
      ["Jin Jun Mei, Da Hong Pao and 2018 ripe Pu-erh", "red lacquer box", "hand-written greeting card"],
      ["金骏眉、大红袍、2018年熟普", "红色漆盒", "手写祝福卡"],
      "a festive red box that brings good tea to the New Year table",
      "红红火火，把好茶带上年夜饭的餐桌", "2025-12-20", "no",
-     ["honey", "roasted", "earthy"], ["蜜香", "焙火香", "陈香"]),
+     ["honey", "roasted nut", "dates"], ["蜜香", "焙火香", "陈香"]),
 ]
 
 PRODUCT_HEADER = ["id", "sku", "name_en", "name_zh", "category", "price", "list_price",
@@ -535,7 +535,7 @@ THEMES = {
                        "春茶采摘后的头几周，滋味最鲜最甜。"])),
     "summer": dict(
         window=[(6, 1, 8, 20)], seasonal=True, emoji=["☀️", "🧊", "🍃"],
-        products=["SL-FLR-025", "SL-WAR-029", "SL-FLR-022", "SL-WHT-017", "SL-GRN-002", "SL-FLR-023"],
+        products=["SL-FLR-025", "SL-FLR-022", "SL-WHT-017", "SL-GRN-002", "SL-GRN-004", "SL-OOL-010"],
         tags_en="#ColdBrew #IcedTea", tags_zh="#冷泡茶# #夏日饮品#",
         en=dict(hooks=["Cold-brew season starts now", "Beat the heat with {p}",
                        "Your summer iced tea, sorted", "{P}, iced and effortless",
@@ -555,7 +555,7 @@ THEMES = {
                        "整个七月，我们工作室每天都要喝掉好几瓶。"])),
     "midautumn": dict(
         window=[(8, 21, 9, 30)], seasonal=True, emoji=["🌕", "🥮", "🎁"],
-        products=["SL-GFT-031", "SL-GFT-030", "SL-OOL-008", "SL-FLR-023", "SL-WAR-027", "SL-OOL-007"],
+        products=["SL-GFT-031", "SL-GFT-030", "SL-OOL-008", "SL-FLR-023", "SL-OOL-007", "SL-OOL-009"],
         tags_en="#MidAutumn #TeaGift", tags_zh="#中秋礼盒# #中秋节#",
         en=dict(hooks=["A Mid-Autumn gift they'll actually use", "Moon, tea and family: {p}",
                        "Mid-Autumn gifting made easy", "Send {p} home for the Mid-Autumn Festival",
@@ -576,7 +576,7 @@ THEMES = {
                        "每一份中秋订单，都在我们杭州的工作室里手工包装。"])),
     "autumn": dict(
         window=[(10, 1, 10, 31)], seasonal=True, emoji=["🍂", "🍵"],
-        products=["SL-OOL-007", "SL-OOL-008", "SL-OOL-009", "SL-BLK-012", "SL-PUE-019", "SL-FLR-023", "SL-FLR-024"],
+        products=["SL-OOL-007", "SL-OOL-008", "SL-OOL-009", "SL-BLK-012", "SL-PUE-019", "SL-FLR-023", "SL-OOL-010"],
         tags_en="#AutumnTea #Oolong", tags_zh="#秋茶# #乌龙茶#",
         en=dict(hooks=["Autumn calls for {p}", "Roasted, rich and ready: {p}",
                        "Cooler days, warmer cups", "{P} for the first cold morning"],
@@ -607,7 +607,7 @@ THEMES = {
                 intro=["双11是我们一年里唯一一次几乎全场让利。", "每天都喝茶的人，这一周最适合囤货。"])),
     "winter": dict(
         window=[(11, 12, 12, 31)], seasonal=True, emoji=["❄️", "🍵", "🔥"],
-        products=["SL-BLK-012", "SL-BLK-015", "SL-PUE-019", "SL-DRK-021", "SL-WHT-018", "SL-BLK-014", "SL-GFT-030"],
+        products=["SL-BLK-012", "SL-BLK-015", "SL-PUE-019", "SL-DRK-021", "SL-WHT-018", "SL-BLK-014", "SL-FLR-024"],
         tags_en="#WinterTea #CosyNights", tags_zh="#围炉煮茶# #冬日#",
         en=dict(hooks=["Warm up with {p}", "Winter evenings, sorted: {p}", "The cosy cup for cold nights",
                        "Holiday gifts for the tea lover", "{P} by the fire"],
@@ -623,7 +623,7 @@ THEMES = {
                 intro=["冬天的夜晚很长，适合一壶能泡很多次的好茶。", "天越冷，陈茶和焙火茶越好喝。"])),
     "newyear": dict(
         window=[(1, 1, 2, 20)], seasonal=True, emoji=["🧧", "🎁", "🏮"],
-        products=["SL-GFT-032", "SL-OOL-008", "SL-BLK-013", "SL-WAR-027", "SL-GFT-030", "SL-PUE-020"],
+        products=["SL-GFT-032", "SL-OOL-008", "SL-BLK-013", "SL-GFT-030", "SL-PUE-020"],
         tags_en="#LunarNewYear #TeaGift", tags_zh="#年货节# #新春送礼#",
         en=dict(hooks=["Lunar New Year gifts, ready to send", "Bring {p} home for the New Year",
                        "A good-luck gift for the year ahead", "New Year, new tea: {p}"],
@@ -632,7 +632,7 @@ THEMES = {
                 intro=["Nothing says respect at the New Year table like a good tea poured for your elders.",
                        "Order by the cut-off and your gifts arrive before the holiday."]),
         zh=dict(hooks=["新春送礼，{p}", "年货节：{p}", "过年回家，带一盒{p}", "新年好礼，福气满满",
-                       "年夜饭桌上的一壶{p}"],
+                       "年夜饭桌上，泡一壶好茶"],
                 short=["新春茶礼", "年货节囤{p}", "过年送{p}"],
                 questions=["年货备齐了吗？", "过年送长辈什么好？"],
                 intro=["年夜饭桌上，给长辈斟一杯好茶，是最好的心意。", "在截单日前下单，年前一定送到。"])),
@@ -667,8 +667,8 @@ THEMES = {
         window=None, seasonal=False, emoji=["✨", "🫖"],
         products=["SL-WAR-026", "SL-WAR-027", "SL-WAR-028", "SL-WAR-029", "SL-OOL-009", "SL-OOL-010",
                   "SL-OOL-011", "SL-BLK-013", "SL-PUE-020"],
-        tags_en="#NewIn #Teaware", tags_zh="#新品# #茶具#",
-        en=dict(hooks=["Meet our new {p}", "New in: {p}", "Introducing {p}", "Just added: {p}"],
+        tags_en="#NewIn #ShanlanTea", tags_zh="#新品# #山岚茶舍#",
+        en=dict(hooks=["Meet our new {p}", "New in: {p}", "Introducing our {p}", "Just added: {p}"],
                 short=["New in: {p}", "Meet the {p}", "Just added"],
                 questions=["Looking for a better way to brew?", "Have you met our new {p}?"],
                 intro=["We spent a year testing this before putting it on the shelf.",
@@ -678,7 +678,7 @@ THEMES = {
                 questions=["想把茶泡得更好喝？", "见过我们的新{p}吗？"],
                 intro=["这款我们试用了整整一年才决定上架。", "小作坊、小批量，一路喝一路挑。"])),
     "winback": dict(
-        window=None, seasonal=False, emoji=["🍵", "💌"], products=None, segs=["lapsed"],
+        window=None, seasonal=False, emoji=["🍵", "💌"], products="tea", segs=["lapsed"],
         tags_en="#ShanlanTea", tags_zh="#山岚茶舍#",
         en=dict(hooks=["We miss you: here's a cup on us", "It's been a while. {P} is waiting",
                        "Come back for a cup of {p}", "A little something to welcome you back"],
@@ -692,7 +692,7 @@ THEMES = {
                 questions=["最近还在喝茶吗？", "好久没泡一杯好茶了吧？"],
                 intro=["距离上次下单已经有几个月了，想和你打个招呼。", "这段时间，茶舍的架子上多了不少新茶。"])),
     "welcome": dict(
-        window=None, seasonal=False, emoji=["👋", "🍵"], products=None, segs=["new"],
+        window=None, seasonal=False, emoji=["👋", "🍵"], products="tea", segs=["new"],
         tags_en="#ShanlanTea #TeaTime", tags_zh="#山岚茶舍# #新人礼#",
         en=dict(hooks=["Welcome to Shanlan Tea House", "Your first order: start with {p}",
                        "New here? Start with {p}", "A warm welcome and a first tea"],
@@ -745,13 +745,13 @@ PROOF_PLAIN = {
 }
 PERSONAL_SENT = {
     "en": {"vip": "As a member of the Shanlan Circle, you get first pick before anyone else.",
-           "loyal": "As one of our regulars, you get the first tins, and we saved one for you.",
+           "loyal": "As one of our regulars, you get first pick, and we saved one for you.",
            "new": "Picked for you as a welcome: a tea that is easy to love.",
            "lapsed": "Welcome back: we kept your favourite on the shelf.",
            "bargain": "Picked for you: great value without cutting corners.",
            "all": "Picked for you from this season's range."},
     "zh": {"vip": "作为山岚会员，您可以比所有人先一步挑选。",
-           "loyal": "老朋友，这一罐我们特地为你留着。",
+           "loyal": "老朋友，这一{unit_zh}我们特地为你留着。",
            "new": "为你准备的第一杯：好入口，不出错。",
            "lapsed": "欢迎回来，你常喝的那款还在。",
            "bargain": "为你挑了这个月性价比很高的一款。",
@@ -762,32 +762,32 @@ PERSONAL_PREFIX = {
     "zh": ["{first_name}，", "为你精选：", "老朋友，"],
 }
 OFFER_HEAD = {
-    "en": {"pct": ["{pct}% off", "save {pct}%", "{pct}% off every tin"],
+    "en": {"pct": ["{pct}% off", "save {pct}%", "{pct}% off every {unit}"],
            "amount": ["¥{amt} off orders over ¥{min}", "¥{amt} off over ¥{min}"],
            "price": ["now ¥{price}", "from ¥{price}"],
-           "qty": ["only {qty} tins", "just {qty} made"],
+           "qty": ["only {qty} {unit}s", "just {qty} made"],
            "days": ["{days} days only", "for {days} days"]},
     "zh": {"pct": ["{zhe}", "全场{zhe}", "限时{zhe}"],
            "amount": ["满{min}减{amt}", "立减{amt}元"],
            "price": ["到手价¥{price}", "¥{price}起"],
-           "qty": ["限量{qty}罐", "仅{qty}份"],
+           "qty": ["限量{qty}{unit_zh}", "仅{qty}份"],
            "days": ["仅限{days}天", "{days}天特惠"]},
 }
 OFFER_BODY = {
-    "en": {"pct": ["Take {pct}% off every tin until Sunday.", "Enjoy {pct}% off {p} this week."],
+    "en": {"pct": ["Take {pct}% off every {unit} until Sunday.", "Enjoy {pct}% off {p} this week."],
            "amount": ["Spend ¥{min} and we'll take ¥{amt} off.", "Orders over ¥{min} get ¥{amt} off at checkout."],
-           "price": ["{P} is now ¥{price}, down from ¥{lp}.", "It's ¥{price} a tin while the offer lasts."],
-           "qty": ["We only have {qty} tins this season.", "There are just {qty} boxes, packed by hand."],
+           "price": ["{P} is now ¥{price}, down from ¥{lp}.", "It's ¥{price} a {unit} while the offer lasts."],
+           "qty": ["We only have {qty} {unit}s this season.", "There are just {qty} boxes, packed by hand."],
            "days": ["The offer runs for {days} days.", "You have {days} days to order at this price."]},
     "zh": {"pct": ["本周{p}{zhe}优惠。", "即日起，{p}享{zhe}。"],
            "amount": ["满{min}减{amt}，可与会员价叠加。", "下单满{min}元立减{amt}元。"],
-           "price": ["{p}到手价¥{price}，原价¥{lp}。", "活动期间每罐只要¥{price}。"],
-           "qty": ["本季只有{qty}罐。", "全部手工包装，仅{qty}盒。"],
+           "price": ["{p}到手价¥{price}，原价¥{lp}。", "活动期间每{unit_zh}只要¥{price}。"],
+           "qty": ["本季只有{qty}{unit_zh}。", "全部手工包装，仅{qty}盒。"],
            "days": ["活动只有{days}天。", "{days}天内下单都是这个价。"]},
 }
 PITCH = {
     "en": ["Expect {benefit}.", "Our {p}: {f1}, {f2}.", "{F1}, {f2}: {benefit}.",
-           "In the cup: {n1}, {n2} and {n3}.", "{F1} and {f3}, it is {benefit}."],
+           "In the cup: {n1}, {n2} and {n3}.", "{F1} and {f3}. The result: {benefit}."],
     "zh": ["{f1}，{f2}，{benefit}。", "入口{benefit}。", "这一季的{p}：{f1}，{f2}。",
            "茶汤里有{n1}，也有{n2}。", "{f1}，{f3}，{benefit}。"],
 }
@@ -854,7 +854,7 @@ SEG_EFFECT = {"vip": 0.25, "loyal": 0.15, "new": 0.05, "bargain": 0.0, "lapsed":
 EMOJI_EFFECT = {"email": 0.05, "sms": -0.10, "push": 0.15, "social": 0.20, "search-ad": 0.0, "landing": 0.0}
 COEF = dict(number=0.22, discount_bargain=0.30, question=0.18, urgency=0.22, cta_strong=0.28,
             personal=0.25, overload=-0.30, length=0.70, in_season=0.10)
-NOISE_SD = 0.42
+NOISE_SD = 0.38
 CVR_BASE = {"email": 0.060, "sms": 0.050, "push": 0.040, "social": 0.025, "search-ad": 0.045, "landing": 0.090}
 CVR_SEG = {"vip": 1.6, "loyal": 1.3, "new": 1.0, "bargain": 1.1, "lapsed": 0.7, "all": 1.0}
 
@@ -952,6 +952,8 @@ def compose(rng, lang, channel, seg, theme_name, prod, fl):
     ctx = dict(p=short, P=cap(short), f1=feats[0], f2=feats[1], f3=feats[2],
                F1=cap(feats[0]), benefit=prod["benefits_en"] if en else prod["benefits_zh"])
     ctx["Benefit_s"] = cap(ctx["benefit"])
+    ctx["unit"], ctx["unit_zh"] = {"teaware": ("set", "件"), "gift": ("box", "盒")}.get(
+        prod["category"], ("tin", "罐"))
     if notes:
         ctx.update(n1=notes[0], n2=notes[1], n3=notes[2])
     kind = None
@@ -961,11 +963,11 @@ def compose(rng, lang, channel, seg, theme_name, prod, fl):
         ctx.update(offer_ctx(rng, prod, kind))
     def sep(a, b):
         if en:
-            return a + (" " if a.endswith("?") else " | " if ":" in a else ": ") + b
+            return a + (" " + cap(b) if a.endswith("?") else (" | " if ":" in a else ": ") + b)
         return a + ("" if a.endswith("？") else rng.choice(["｜", "，"])) + b
 
     def pick_pitch():
-        pool = [t for t in PITCH[lang] if notes or "{n1}" not in t]
+        pool = [t for t in PITCH[lang] if notes or ("{n1}" not in t and "入口" not in t)]
         return fill(rng.choice(pool), ctx)
 
     # ---- headline
@@ -996,7 +998,7 @@ def compose(rng, lang, channel, seg, theme_name, prod, fl):
         head = cap(head) if en else head
         if fl["personal"] and rng.random() < 0.7:
             pres = PERSONAL_PREFIX[lang]
-            if ":" in head or "：" in head:
+            if ":" in head or "：" in head or channel == "sms":
                 pres = [x for x in pres if not x.endswith((": ", "："))]
             pre = rng.choice(pres)
             head = pre + (lower_first(head) if en and pre.endswith(", ") else head)
@@ -1006,10 +1008,11 @@ def compose(rng, lang, channel, seg, theme_name, prod, fl):
             attached = True
         if fl["urgency"] and rng.random() < 0.65:
             u = rng.choice(URGENCY_HEAD[lang])
-            head = head + (" — " + u if en else rng.choice(["，", "｜"]) + u)
-        if fl["length"] > 0 and channel in ("email", "landing") and not attached:
+            head = head + (" — " + u if en else ("" if head.endswith("？") else rng.choice(["，", "｜"])) + u)
+        if fl["length"] > 0 and channel in ("email", "landing") and not attached and \
+                not head.endswith(("?", "？")):
             head = head + (" | " + prod["name_en"] if en else "｜" + prod["name_zh"])
-    if fl["overload"]:
+    if fl["overload"] and channel != "search-ad":
         head = head + " " + rng.choice(OVERLOAD[lang]) if en else head + rng.choice(OVERLOAD[lang])
     if fl["emoji"]:
         e = rng.choice(T["emoji"])
@@ -1027,7 +1030,7 @@ def compose(rng, lang, channel, seg, theme_name, prod, fl):
         cta = rng.choice(CTA_WEAK[lang])
 
     # ---- body sentences
-    personal_s = PERSONAL_SENT[lang][seg] if fl["personal"] else None
+    personal_s = fill(PERSONAL_SENT[lang][seg], ctx) if fl["personal"] else None
     offer_s = fill(rng.choice(OFFER_BODY[lang][kind]), ctx) if kind else None
     urg_s = rng.choice(URGENCY_BODY[lang]) if fl["urgency"] else None
     proof_s = rng.choice(PROOF_NUM[lang] if fl["number"] and rng.random() < 0.5 else PROOF_PLAIN[lang])
@@ -1054,7 +1057,7 @@ def compose(rng, lang, channel, seg, theme_name, prod, fl):
     elif channel == "sms":
         msg = head.replace(" | ", " — ").replace("｜", "，")
         if en:
-            if not msg.endswith(("?", "!", ".")):
+            if not msg.endswith(("?", "!", ".")) and not has_emoji(msg[-2:]):
                 msg += "."
             parts = [msg]
             if fl["length"] > 0:
@@ -1066,7 +1069,7 @@ def compose(rng, lang, channel, seg, theme_name, prod, fl):
             body = "Shanlan Tea: " + " ".join(parts) + " slt.example/" + rng.choice(SMS_LINK) + \
                 " Reply STOP to opt out"
         else:
-            if not msg.endswith(("？", "！", "。")):
+            if not msg.endswith(("？", "！", "。")) and not has_emoji(msg[-2:]):
                 msg += "。"
             parts = [msg]
             if fl["length"] > 0:
@@ -1137,7 +1140,10 @@ def gen_campaigns(prods, n=300, keep=None):
         lang = "zh" if rng.random() < 0.68 else "en"
         theme, in_season = theme_for(rng, date, seg)
         skus = THEMES[theme]["products"]
-        prod = by_sku[rng.choice(skus)] if skus else rng.choice(prods)
+        if skus == "tea":
+            prod = rng.choice([p for p in prods if p["category"] not in ("teaware", "gift")])
+        else:
+            prod = by_sku[rng.choice(skus)] if skus else rng.choice(prods)
         if channel == "search-ad" and prod["category"] == "gift" and rng.random() < 0.5:
             prod = by_sku["SL-GRN-001"]
         fl = dict(
@@ -1264,6 +1270,8 @@ def check_model(keep):
             d[h] = d.get(h, 0.0) + 0.15
         d["emoji"] = 1.0 if has_emoji(t) else 0.0
         d["q"] = 1.0 if RE_QUESTION.search(t) else 0.0
+        d["num"] = 1.0 if RE_DIGIT.search(t) else 0.0
+        d["len"] = min(len(k["text"]), 400) / 400.0
         ngram.append(d)
     out["hashed_ngram_cv"] = spearman(ridge_cv(ngram, logit_obs, lam=1.0), obs)
     return out
@@ -1306,16 +1314,16 @@ def gen_ab(salt=AB_SALT):
 REVIEWS = {
     "en": {
         "taste": {
-            "positive": ["Beautifully {n} with a long, sweet finish.",
-                         "Brewed it at 80°C and got four lovely infusions, {n} and clean.",
-                         "The {p} is {n} and {n2}, exactly what I hoped for.",
-                         "Smooth and {n}, no bitterness even when I forgot it in the pot.",
-                         "This is my morning cup now. Really {n}.",
+            "positive": ["Lovely {n} notes and a long, sweet finish.",
+                         "Brewed it at 80°C and got four lovely infusions, full of {n}.",
+                         "The {p} has real {n} and {n2} notes, exactly what I hoped for.",
+                         "Smooth, with hints of {n}, and no bitterness even when I forgot it in the pot.",
+                         "This is my morning cup now. That {n} aroma is addictive.",
                          "Tastes far fresher than anything I've bought at the supermarket.",
                          "Lovely {n} aroma as soon as the water hits the leaves.",
                          "Holds up over several steeps; the third was my favourite.",
                          "I'm not an expert, but even I could taste the {n} notes.",
-                         "Rich, {n2} and incredibly easy to drink."],
+                         "Rich and easy to drink, with a lovely hint of {n2}."],
             "neutral": ["Pleasant enough, a bit milder than I expected.",
                         "Decent {p}, though the {n} notes are subtle.",
                         "Fine for everyday drinking, nothing special.",
