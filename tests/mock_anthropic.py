@@ -39,7 +39,7 @@ class Handler(mock_openai.Handler):
         latency = float(d.get("latency", st.latency_ms)) / 1000.0
         if latency > 0:
             mock_openai.time.sleep(latency)
-        if "auth" in d and self.headers.get("x-api-key") != d["auth"]:
+        if "auth" in d and self.headers.get("x-api-key") != mock_openai.expected_key(d):
             self.write(self.send_all(401, json.dumps({"type": "error", "error": {
                 "type": "authentication_error", "message": "invalid x-api-key"}})))
             return

@@ -17,6 +17,7 @@ in an "X-Mock" header ("k=v;k2=v2"):
   chunk=1           write the reply one byte at a time
   status=CODE       reply with that HTTP error (with an error JSON)
   times=K           ... only for the first K requests carrying the same directives
+  slow_after=K      requests after the first K (same directives) wait slow_ms (default 5000)
   retry_after=S     add a Retry-After header to the error
   drop              close the connection halfway through the body (times=K applies)
   malformed         the model's content is not JSON
@@ -26,7 +27,9 @@ in an "X-Mock" header ("k=v;k2=v2"):
   llama             llama.cpp style: usage in the finish chunk, extra "timings", no role
   nodone            no "data: [DONE]" at the end
   intcode           error JSON with an integer code and no "param" (llama.cpp)
-  auth=KEY          reply 401 unless "Authorization: Bearer KEY"
+  auth=KEY          reply 401 unless "Authorization: Bearer KEY"; a bare "auth"
+                    expects the key in the mock's own $MOCK_API_KEY (so tests need not
+                    put the key in a prompt that gets stored)
 The reply's content is a JSON object with common copy fields when the
 request asked for response_format json_object, else plain text.
 """
@@ -48,6 +51,7 @@ class State:
         self.lock = threading.Lock()
         self.latency_ms = latency_ms
         self.active = 0
+        self.epoch = 0
         self.max_active = 0
         self.count = 0
         self.counters = {}
@@ -63,6 +67,11 @@ def parse_directives(text):
             k, _, v = part.partition("=")
             d[k] = v if v else "1"
     return d
+
+
+def expected_key(d):
+    import os
+    return d["auth"] if d["auth"] != "1" else os.environ.get("MOCK_API_KEY", "")
 
 
 def copy_fields(seed, prompt):
@@ -106,6 +115,7 @@ class Handler(BaseHTTPRequestHandler):
         return data
 
     def write(self, data, chunk=False):
+        self.leave()
         if chunk:
             for i in range(len(data)):
                 self.connection.sendall(data[i:i + 1])
@@ -134,6 +144,8 @@ class Handler(BaseHTTPRequestHandler):
                 st.counters.clear()
                 st.log.clear()
                 st.max_active = 0
+                st.active = 0
+                st.epoch += 1
                 st.count = 0
             self.write(self.send_all(200, "{}"))
             return
@@ -142,13 +154,24 @@ class Handler(BaseHTTPRequestHandler):
             st.count += 1
             seq = st.count
             st.max_active = max(st.max_active, st.active)
+            self.epoch = st.epoch
+        self.counted = True
         try:
             self.handle_completion(raw, seq)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         finally:
+            self.leave()
+
+    def leave(self):
+        """This request no longer counts as active (called before the last write,
+        so a client that starts its next request at once is not counted twice)."""
+        st = self.server.state
+        if getattr(self, "counted", False):
+            self.counted = False
             with st.lock:
-                st.active -= 1
+                if self.epoch == st.epoch:
+                    st.active -= 1
 
     # --- behaviour ------------------------------------------------------
     def request_text(self, req):
@@ -180,9 +203,11 @@ class Handler(BaseHTTPRequestHandler):
         times = int(d.get("times", "0") or 0)
         active = times == 0 or hits <= times
         latency = float(d.get("latency", st.latency_ms)) / 1000.0
+        if "slow_after" in d and hits > int(d["slow_after"]):
+            latency = float(d.get("slow_ms", "5000")) / 1000.0
         if latency > 0:
             time.sleep(latency)
-        if "auth" in d and self.headers.get("Authorization") != "Bearer " + d["auth"]:
+        if "auth" in d and self.headers.get("Authorization") != "Bearer " + expected_key(d):
             self.write(self.send_all(401, json.dumps({"error": {
                 "message": "Invalid API key", "type": "authentication_error", "code": 401}})))
             return
@@ -256,7 +281,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def finish_body(self, status, body, ctype, d, active):
         if "trickle" in d:
-            self.write(self.send_all(status, b"", ctype, length=len(body) + 100000))
+            self.connection.sendall(self.send_all(status, b"", ctype, length=len(body) + 100000))
             for i in range(300):
                 self.connection.sendall(b":")
                 time.sleep(0.1)
@@ -264,7 +289,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         if "drop" in d and active:
             data = self.send_all(status, body, ctype)
-            self.write(data[:len(data) - len(body) // 2])
+            self.connection.sendall(data[:len(data) - len(body) // 2])
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
