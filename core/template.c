@@ -1506,12 +1506,12 @@ char *template_diff(const char *old_text, const char *new_text)
 			if (i < n && j < m && line_eq(&a, pre + i, &b, pre + j)) {
 				sbuf_addf(&sb, " %.*s\n", (int)a.n[pre + i], a.s[pre + i]);
 				i++, j++;
-			} else if (j < m && (i == n || T(i, j + 1) >= T(i + 1, j))) {
-				sbuf_addf(&sb, "+%.*s\n", (int)b.n[pre + j], b.s[pre + j]);
-				j++;
-			} else {
+			} else if (i < n && (j == m || T(i + 1, j) >= T(i, j + 1))) {
 				sbuf_addf(&sb, "-%.*s\n", (int)a.n[pre + i], a.s[pre + i]);
 				i++;
+			} else {
+				sbuf_addf(&sb, "+%.*s\n", (int)b.n[pre + j], b.s[pre + j]);
+				j++;
 			}
 		}
 #undef T
