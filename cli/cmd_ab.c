@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "core/abstats.h"
 #include "core/experiment.h"
+#include "core/simulate.h"
 #include "core/textstat.h"
 
 #include <errno.h>
@@ -610,4 +611,222 @@ int cmd_experiments(struct cli *cli, int argc, char **argv)
 	}
 	exp_list_free(s, n);
 	return 0;
+}
+
+/* Parse "NAME:RATE" ("5%" allowed). */
+static int parse_sim_arm(const char *s, char **name, double *rate)
+{
+	const char *c = strrchr(s, ':');
+	char *end;
+	if (!c || c == s)
+		return -1;
+	errno = 0;
+	*rate = strtod(c + 1, &end);
+	if (errno || end == c + 1)
+		return -1;
+	if (*end == '%') {
+		*rate /= 100;
+		end++;
+	}
+	if (*end)
+		return -1;
+	*name = xstrndup(s, (size_t)(c - s));
+	return 0;
+}
+
+int cmd_simulate(struct cli *cli, int argc, char **argv)
+{
+	long run = 0, days = 0, daily = 0, seed = 1;
+	double effect = 0;
+	int json = 0, replace = 0, rc = 1, nnames = 0, have_seed = 0;
+	enum sim_policy policy = SIM_FIXED;
+	const char *exp_name = NULL;
+	char *names[AB_MAX_ARMS];
+	double rates[AB_MAX_ARMS];
+	struct sim_setup setup = {0};
+	struct sim_result res = {0};
+	struct exp_analysis *a = NULL;
+	struct exp_meta meta = {0};
+	struct cl_err err = {0};
+	struct workspace *ws = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		int more = i + 1 < argc;
+		if (strcmp(o, "--json") == 0)
+			json = 1;
+		else if (strcmp(o, "--replace") == 0)
+			replace = 1;
+		else if (strcmp(o, "--run") == 0 && more) {
+			if (cli_parse_int("simulate", o, argv[++i], &run))
+				goto usage;
+		} else if (strcmp(o, "--days") == 0 && more) {
+			if (cli_parse_int("simulate", o, argv[++i], &days))
+				goto usage;
+		} else if (strcmp(o, "--daily") == 0 && more) {
+			if (cli_parse_int("simulate", o, argv[++i], &daily))
+				goto usage;
+		} else if (strcmp(o, "--seed") == 0 && more) {
+			if (cli_parse_int("simulate", o, argv[++i], &seed))
+				goto usage;
+			have_seed = 1;
+		} else if (strcmp(o, "--effect") == 0 && more) {
+			if (cli_parse_double("simulate", o, argv[++i], &effect))
+				goto usage;
+			if (!(effect > 0)) {
+				cli_usage("simulate", "--effect must be positive");
+				goto usage;
+			}
+		} else if (strcmp(o, "--experiment") == 0 && more)
+			exp_name = argv[++i];
+		else if (strcmp(o, "--policy") == 0 && more) {
+			const char *p = argv[++i];
+			if (strcmp(p, "fixed") == 0)
+				policy = SIM_FIXED;
+			else if (strcmp(p, "thompson") == 0)
+				policy = SIM_THOMPSON;
+			else {
+				cli_usage("simulate", "--policy is fixed or thompson, not '%s'", p);
+				goto usage;
+			}
+		} else if (strcmp(o, "--arm") == 0 && more) {
+			if (nnames == AB_MAX_ARMS) {
+				cli_usage("simulate", "at most %d arms", AB_MAX_ARMS);
+				goto usage;
+			}
+			if (parse_sim_arm(argv[++i], &names[nnames], &rates[nnames])) {
+				cli_usage("simulate", "--arm wants NAME:RATE (e.g. B:0.055 or B:5.5%%), not '%s'",
+				          argv[i]);
+				goto usage;
+			}
+			nnames++;
+		} else {
+			cli_usage("simulate", "unknown argument '%s'", o);
+			goto usage;
+		}
+	}
+	if ((run > 0) == (nnames > 0)) {
+		cli_usage("simulate", "give either --run RUN or two or more --arm NAME:RATE");
+		goto usage;
+	}
+	if (days <= 0 || daily <= 0) {
+		cli_usage("simulate", "--days D and --daily N are required and positive");
+		goto usage;
+	}
+	if (run > 0) {
+		if (!(ws = cli_workspace(cli, 0)))
+			goto out;
+		if (sim_setup_run(ws, run, effect, &setup, &err))
+			goto fail;
+	} else if (sim_setup_direct(&setup, nnames, names, rates, &err)) {
+		goto fail;
+	}
+	if (sim_run(&setup, policy, (int)days, daily, (uint64_t)seed, &res, &err))
+		goto fail;
+	if (run > 0 || exp_name) {
+		if (!ws && !(ws = cli_workspace(cli, WS_CREATE)))
+			goto out;
+		meta.name = exp_name ? xstrdup(exp_name)
+		                     : xasprintf("sim-run%ld-%s-seed%ld", run,
+		                                 policy == SIM_THOMPSON ? "thompson" : "fixed", seed);
+		if (sim_save(ws, &meta, &setup, &res, policy, (int)days, daily, (uint64_t)seed,
+		             replace || !exp_name, &err))
+			goto fail;
+	}
+	{
+		struct exp_data *d = res.data;
+		res.data = NULL;
+		struct exp_meta am = { .name = meta.name, .simulated = 1, .run_id = run };
+		if (exp_analyze_data(d, &am, NULL, &a, &err))
+			goto fail;
+	}
+	const char *pname = policy == SIM_THOMPSON ? "thompson" : "fixed";
+	if (json) {
+		cJSON *o = cJSON_CreateObject(), *arr, *aud, *segs;
+		cJSON_AddStringToObject(o, "label", "SIMULATED");
+		cJSON_AddBoolToObject(o, "simulated", 1);
+		cJSON_AddStringToObject(o, "policy", pname);
+		cJSON_AddNumberToObject(o, "seed", (double)seed);
+		cJSON_AddNumberToObject(o, "days", (double)days);
+		cJSON_AddNumberToObject(o, "daily", (double)daily);
+		if (run > 0) {
+			cJSON_AddNumberToObject(o, "run", (double)run);
+			cJSON_AddNumberToObject(o, "effect", setup.effect);
+		}
+		aud = cJSON_AddObjectToObject(o, "audience");
+		cJSON_AddStringToObject(aud, "note", setup.note);
+		if (!setup.direct) {
+			cJSON_AddNumberToObject(aud, "customers", (double)setup.ncust);
+			segs = cJSON_AddArrayToObject(aud, "segments");
+			for (int g = 0; g < setup.nseg; g++) {
+				cJSON *x = cJSON_CreateObject();
+				cJSON_AddStringToObject(x, "name", setup.seg[g].name);
+				cJSON_AddNumberToObject(x, "share", setup.seg[g].share);
+				cJSON_AddNumberToObject(x, "base_rate", setup.seg[g].base_rate);
+				cJSON_AddStringToObject(x, "source", setup.seg[g].source);
+				cJSON_AddItemToArray(segs, x);
+			}
+		}
+		arr = cJSON_AddArrayToObject(o, "arms");
+		for (int i = 0; i < setup.narms; i++) {
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "name", setup.name[i]);
+			if (setup.variant_id[i] > 0)
+				cJSON_AddNumberToObject(x, "variant_id", (double)setup.variant_id[i]);
+			else
+				cJSON_AddNullToObject(x, "variant_id");
+			if (isnan(setup.score[i]))
+				cJSON_AddNullToObject(x, "score");
+			else
+				cJSON_AddNumberToObject(x, "score", setup.score[i]);
+			cJSON_AddNumberToObject(x, "multiplier", setup.mult[i]);
+			cJSON_AddNumberToObject(x, "true_rate", res.true_rate[i]);
+			cJSON_AddNumberToObject(x, "n", (double)a->in.n[i]);
+			cJSON_AddNumberToObject(x, "conversions", (double)a->in.conv[i]);
+			cJSON_AddNumberToObject(x, "rate", a->res.arm[i].rate);
+			cJSON_AddItemToArray(arr, x);
+		}
+		cJSON_AddStringToObject(o, "best_arm", setup.name[res.best]);
+		cJSON *rg = cJSON_AddObjectToObject(o, "regret");
+		cJSON_AddNumberToObject(rg, "expected_conversions_lost", res.regret);
+		cJSON_AddNumberToObject(rg, "fixed_split_expected", res.regret_fixed);
+		if (meta.name)
+			cJSON_AddStringToObject(o, "experiment", meta.name);
+		else
+			cJSON_AddNullToObject(o, "experiment");
+		cJSON_AddItemToObject(o, "analysis", exp_analysis_json(a));
+		cli_print_json(o);
+	} else {
+		printf("SIMULATED — %ld days x %ld visitors, policy %s, seed %ld%s\n", days, daily, pname,
+		       seed, have_seed ? "" : " (default)");
+		printf("audience    %s\n", setup.note);
+		if (!setup.direct)
+			for (int g = 0; g < setup.nseg; g++)
+				printf("  %-16s %5.1f%% of customers, base rate %.3f%% (%s)\n", setup.seg[g].name,
+				       100 * setup.seg[g].share, 100 * setup.seg[g].base_rate, setup.seg[g].source);
+		printf("arms        ");
+		for (int i = 0; i < setup.narms; i++)
+			printf("%s%s true %.3f%%", i ? ", " : "", setup.name[i], 100 * res.true_rate[i]);
+		printf("\nregret      %.1f expected conversions lost vs always showing %s "
+		       "(an equal fixed split would lose %.1f)\n", res.regret, setup.name[res.best],
+		       res.regret_fixed);
+		if (meta.name)
+			printf("stored      experiment '%s' (marked SIMULATED)\n", meta.name);
+		print_analysis(a);
+	}
+	rc = 0;
+	goto out;
+usage:
+	rc = 2;
+	goto out;
+fail:
+	rc = cli_fail(&err);
+out:
+	for (int i = 0; i < nnames; i++)
+		free(names[i]);
+	exp_meta_clear(&meta);
+	exp_analysis_free(a);
+	sim_result_clear(&res);
+	sim_setup_clear(&setup);
+	return rc;
 }

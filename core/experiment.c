@@ -320,6 +320,9 @@ int exp_data_read_csv(const char *path, char *const *map, int nmap, struct exp_d
 			                  "date, clicks, revenue, revenue_sq, variant_id, text", map[m]);
 		}
 	}
+	/* e-mail tools name the variant by its subject line: the copy is the arm */
+	if (col[F_ARM] < 0 && col[F_TEXT] >= 0)
+		col[F_ARM] = col[F_TEXT];
 	static const enum field need[] = { F_ARM, F_N, F_CONV };
 	for (size_t i = 0; i < 3; i++)
 		if (col[need[i]] < 0) {
@@ -867,17 +870,32 @@ void exp_analysis_free(struct exp_analysis *a)
 	free(a);
 }
 
-int exp_analyze_data(struct exp_data *d, const struct exp_meta *meta, double alpha,
-                     struct exp_analysis **out, struct cl_err *err)
+int exp_analyze_data(struct exp_data *d, const struct exp_meta *meta,
+                     const struct exp_opts *opts, struct exp_analysis **out,
+                     struct cl_err *err)
 {
+	static const struct exp_opts none;
 	struct exp_analysis *a = xcalloc(1, sizeof *a);
 	*out = NULL;
 	a->data = d;
+	if (!opts)
+		opts = &none;
 	if (meta)
 		meta_copy(&a->meta, meta);
+	if (opts->control) {
+		free(a->meta.control);
+		a->meta.control = xstrdup(opts->control);
+	}
+	if (opts->split) {
+		free(a->meta.split);
+		a->meta.split = xstrdup(opts->split);
+	}
 	if (exp_data_input(d, a->meta.control, a->meta.split, &a->in, err))
 		goto fail;
-	a->in.alpha = alpha;
+	a->in.alpha = opts->alpha;
+	a->in.prior_a = opts->prior_a;
+	a->in.prior_b = opts->prior_b;
+	a->in.seq_tau = opts->tau;
 	int k = d->narms;
 	a->ndays = d->has_days && d->ndays > 0 ? d->ndays : 1;
 	size_t cells = (size_t)a->ndays * (size_t)k;
@@ -914,7 +932,7 @@ fail:
 	return -1;
 }
 
-int exp_analyze(struct workspace *ws, const char *name, double alpha,
+int exp_analyze(struct workspace *ws, const char *name, const struct exp_opts *opts,
                 struct exp_analysis **out, struct cl_err *err)
 {
 	struct exp_meta meta;
@@ -922,7 +940,7 @@ int exp_analyze(struct workspace *ws, const char *name, double alpha,
 	*out = NULL;
 	if (exp_load(ws, name, &meta, &d, err))
 		return -1;
-	int rc = exp_analyze_data(d, &meta, alpha, out, err);
+	int rc = exp_analyze_data(d, &meta, opts, out, err);
 	exp_meta_clear(&meta);
 	return rc;
 }
