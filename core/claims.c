@@ -51,11 +51,12 @@ int claims_product_from_json(const cJSON *row, struct claims_product *p)
 	static const char *const en[] = { "name_en", "name", "title", "product", "product_name", NULL };
 	static const char *const zh[] = { "name_zh", "name_cn", "title_zh", NULL };
 	static const char *const pr[] = { "price", "list_price", "price_usd", "price_cny", NULL };
+	static const char *const lp[] = { "list_price", "original_price", "regular_price", "rrp", NULL };
 	static const char *const dc[] = { "discount_pct", "discount", "discount_percent", "off_pct", NULL };
 	static const char *const ed[] = { "offer_ends", "ends_at", "valid_until", "sale_ends",
 	                                  "end_date", "offer_end", "promo_ends", NULL };
 	memset(p, 0, sizeof *p);
-	p->price = p->discount_pct = -1;
+	p->price = p->discount_pct = p->list_price = -1;
 	if (!cJSON_IsObject(row))
 		return -1;
 	const cJSON *c;
@@ -67,6 +68,8 @@ int claims_product_from_json(const cJSON *row, struct claims_product *p)
 		p->name_zh = xstrdup(c->valuestring);
 	if ((c = col(row, pr)))
 		p->price = num_of(c);
+	if ((c = col(row, lp)))
+		p->list_price = num_of(c);
 	if ((c = col(row, dc)))
 		p->discount_pct = num_of(c);
 	else if (cJSON_GetObjectItem(row, "discount_pct"))
@@ -280,33 +283,37 @@ static void check_price(struct scan *sc, size_t a, size_t b, double x, int saved
 			return;
 		}
 		double d = p->discount_pct > 0 ? p->discount_pct : 0;
-		double sale = p->price * (1 - d / 100);
+		double list = p->list_price > 0 ? p->list_price : p->price;
+		double sale = p->list_price > 0 ? p->price : p->price * (1 - d / 100);
 		if (saved) {
-			exp = p->price - sale;
-			if (d > 0 && close_to(x, exp, whole)) {
-				snprintf(why, sizeof why, "product %lld: %g - %g%% saves %.2f", p->id, p->price, d, exp);
+			exp = list - sale;
+			if (exp > 0 && close_to(x, exp, whole)) {
+				snprintf(why, sizeof why, "product %lld: %g - %g%% saves %.2f", p->id, list, d, exp);
 				add_claim(sc, kind, a, b, x, exp, 1, why);
 				return;
 			}
 		} else {
-			exp = d > 0 ? sale : p->price;
-			if (close_to(x, p->price, whole) || (d > 0 && close_to(x, sale, whole))) {
-				snprintf(why, sizeof why, "product %lld: price %g%s", p->id, p->price,
-				         d > 0 ? ", sale price after discount_pct" : "");
-				add_claim(sc, kind, a, b, x, close_to(x, p->price, whole) ? p->price : sale, 1, why);
+			exp = sale;
+			if (close_to(x, list, whole) || close_to(x, sale, whole)) {
+				snprintf(why, sizeof why, "product %lld: list price %g, sale price %.2f", p->id,
+				         list, sale);
+				add_claim(sc, kind, a, b, x, close_to(x, list, whole) ? list : sale, 1, why);
 				return;
 			}
 		}
 	}
 	const struct claims_product *p = sc->prods[0];
+	double list = p->list_price > 0 ? p->list_price : p->price;
+	double sale = p->list_price > 0 ? p->price
+	            : p->price * (1 - (p->discount_pct > 0 ? p->discount_pct : 0) / 100);
 	if (saved)
-		snprintf(why, sizeof why, "product %lld saves %.2f at discount_pct %g, the copy claims %g",
-		         p->id, exp, p->discount_pct, x);
-	else if (p->discount_pct > 0)
-		snprintf(why, sizeof why, "product %lld has price %g and sale price %.2f, the copy claims %g",
-		         p->id, p->price, p->price * (1 - p->discount_pct / 100), x);
+		snprintf(why, sizeof why, "product %lld saves %.2f (list %g, sale %.2f), the copy claims %g",
+		         p->id, list - sale, list, sale, x);
+	else if (list - sale > 0.005)
+		snprintf(why, sizeof why, "product %lld has list price %g and sale price %.2f, the copy claims %g",
+		         p->id, list, sale, x);
 	else
-		snprintf(why, sizeof why, "product %lld has price %g, the copy claims %g", p->id, p->price, x);
+		snprintf(why, sizeof why, "product %lld has price %g, the copy claims %g", p->id, list, x);
 	add_claim(sc, kind, a, b, x, exp, 0, why);
 }
 
@@ -385,7 +392,7 @@ static void scan_text(struct scan *sc)
 	                                           "extra", "up to", NULL };
 	static const char *const save_before[] = { "save", "省", "立减", "减", "saving", NULL };
 	const char *s = sc->s, *lw = sc->lower;
-	size_t n = sc->n;
+	size_t n = sc->n, last_thr = 0;
 	for (size_t i = 0; i < n;) {
 		/* English month name + day: "Dec 31", "December 31st" */
 		if (isalph(s[i]) && (i == 0 || !isalph(s[i - 1]))) {
@@ -469,6 +476,26 @@ static void scan_text(struct scan *sc)
 			else if (a >= 4 && (word_at(lw, n, a - 4, "rmb ") || word_at(lw, n, a - 4, "usd ")))
 				cur = 1, qa = a - 4;
 			size_t qb = b;
+			static const char *const thr_before[] = { "满", "over ", "above ", "spend ", "orders of ",
+			                                          "minimum ", "min. ", NULL };
+			static const char *const thr_after[] = { " over", " or more", "以上", "起", NULL };
+			if (cur || word_at(s, n, b, "元") || word_at(s, n, b, "块")) {
+				size_t e2 = cur ? b : b + 3;
+				int thr = near(sc, qa, e2, thr_before, NULL, 7) || near(sc, e2, e2, NULL, thr_after, 8);
+				int coupon = !thr && (last_thr && qa >= last_thr && qa - last_thr < 24);
+				static const char *const off_over[] = { "off over", "off orders over", "off when you spend",
+				                                        "off on orders over", NULL };
+				if (!thr && near(sc, e2, e2, NULL, off_over, 2))
+					coupon = 1;
+				if (thr || coupon) {
+					add_claim(sc, thr ? "threshold" : "coupon", qa, e2, x, NAN, -1,
+					          thr ? "a spend threshold, not a price" : "a coupon amount, not a price");
+					if (thr)
+						last_thr = e2;
+					i = e2;
+					continue;
+				}
+			}
 			if (b < n && s[b] == '%') {
 				qb = b + 1;
 				if (near(sc, qa, qb, disc_before, disc_after, 14))

@@ -9,7 +9,7 @@
  * brand product name the catalogue lacks.
  *
  * Column names are matched loosely: id; name_en / name / title; name_zh;
- * price; discount_pct / discount; an end date in offer_ends / ends_at /
+ * price; list_price (then price is the sale price); discount_pct / discount; an end date in offer_ends / ends_at /
  * valid_until / sale_ends / end_date.
  */
 #ifndef CL_CLAIMS_H
@@ -23,6 +23,8 @@ struct claims_product {
 	long long id;
 	char  *name_en, *name_zh;    /* may be NULL; name_en lower-cased */
 	double price;                /* < 0 when unknown */
+	double list_price;           /* the price before discount when the data has it, else < 0
+	                                (then price is the list price and the sale price is derived) */
 	double discount_pct;         /* < 0 when unknown */
 	char  *ends;                 /* ISO date or NULL */
 };

@@ -418,6 +418,10 @@ int brand_from_json(const cJSON *obj, struct brand **out, struct cl_err *err)
 	if (cJSON_IsString(name))
 		b->name = xstrdup(name->valuestring);
 	b->required = str_list(cJSON_GetObjectItemCaseSensitive(obj, "required_terms"), &b->nrequired);
+	b->required_en = str_list(cJSON_GetObjectItemCaseSensitive(obj, "required_terms_en"),
+	                          &b->nrequired_en);
+	b->required_zh = str_list(cJSON_GetObjectItemCaseSensitive(obj, "required_terms_zh"),
+	                          &b->nrequired_zh);
 	b->banned = str_list(cJSON_GetObjectItemCaseSensitive(obj, "banned_terms"), &b->nbanned);
 	b->tone = str_list(cJSON_GetObjectItemCaseSensitive(obj, "tone_words"), &b->ntone);
 	*out = b;
@@ -469,6 +473,8 @@ void brand_free(struct brand *b)
 		return;
 	free(b->name);
 	free_list(b->required, b->nrequired);
+	free_list(b->required_en, b->nrequired_en);
+	free_list(b->required_zh, b->nrequired_zh);
 	free_list(b->banned, b->nbanned);
 	free_list(b->tone, b->ntone);
 	free(b);

@@ -29,11 +29,16 @@ struct scoreset;
 struct claims_catalog;   /* core/claims.h */
 struct predictor;        /* core/predict.h */
 
-/* Brand rules from brand.json: {"name", "required_terms", "banned_terms", "tone_words"}. */
+/* Brand rules from brand.json: {"name", "required_terms", "required_terms_en",
+ * "required_terms_zh", "banned_terms", "tone_words"}. */
 struct brand {
 	char  *name;                 /* may be NULL */
 	char **required, **banned, **tone;   /* lower-cased */
 	size_t nrequired, nbanned, ntone;
+	/* required_terms_en / required_terms_zh: used instead of required_terms
+	 * for copy in that language when given */
+	char **required_en, **required_zh;
+	size_t nrequired_en, nrequired_zh;
 };
 
 /* What is scored. Either text, or fields (a JSON object of strings, e.g.

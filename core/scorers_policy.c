@@ -91,7 +91,7 @@ static int score_brand(const struct scorer_type *self, const struct score_ctx *c
                        double *value, cJSON **detail, struct cl_err *err)
 {
 	const struct brand *b = ctx->brand;
-	if (!b || (!b->nrequired && !b->nbanned && !b->ntone))
+	if (!b || (!b->nrequired && !b->nrequired_en && !b->nrequired_zh && !b->nbanned && !b->ntone))
 		return 0;
 	const char *lower = ctx->ts->lower;
 	size_t n = ctx->len;
@@ -100,11 +100,17 @@ static int score_brand(const struct scorer_type *self, const struct score_ctx *c
 	cJSON *missing = d ? cJSON_AddArrayToObject(d, "required_missing") : NULL;
 	cJSON *bans = d ? cJSON_AddArrayToObject(d, "banned_found") : NULL;
 	cJSON *tones = d ? cJSON_AddArrayToObject(d, "tone_found") : NULL;
-	for (size_t i = 0; i < b->nrequired; i++) {
-		if (find_term(lower, n, b->required[i], 0))
+	char *const *rq = b->required;
+	size_t nrq = b->nrequired;
+	if (strcmp(ctx->lang, "zh") == 0 && b->nrequired_zh)
+		rq = b->required_zh, nrq = b->nrequired_zh;
+	else if (strcmp(ctx->lang, "en") == 0 && b->nrequired_en)
+		rq = b->required_en, nrq = b->nrequired_en;
+	for (size_t i = 0; i < nrq; i++) {
+		if (find_term(lower, n, rq[i], 0))
 			req++;
 		else if (missing)
-			cJSON_AddItemToArray(missing, cJSON_CreateString(b->required[i]));
+			cJSON_AddItemToArray(missing, cJSON_CreateString(rq[i]));
 	}
 	for (size_t i = 0; i < b->nbanned; i++) {
 		const char *at = find_term(lower, n, b->banned[i], 0);
@@ -121,7 +127,7 @@ static int score_brand(const struct scorer_type *self, const struct score_ctx *c
 			if (tones)
 				cJSON_AddItemToArray(tones, cJSON_CreateString(b->tone[i]));
 		}
-	double req_share = b->nrequired ? (double)req / (double)b->nrequired : 1;
+	double req_share = nrq ? (double)req / (double)nrq : 1;
 	double tone_part = b->ntone ? (tone ? 1 : 0) : 1;
 	double v = 0.6 * req_share + 0.4 * tone_part;
 	for (size_t i = 0; i < banned; i++)

@@ -289,6 +289,17 @@ static void test_deliverability_brand(void **state)
 	cJSON_Delete(d);
 	scoreset_set_brand(set, NULL);
 	brand_free(b);
+	/* language-specific required terms */
+	bj = cJSON_Parse("{\"required_terms\":[\"Shanlan\",\"山岚\"],\"required_terms_en\":[\"Shanlan\"],"
+	                 "\"required_terms_zh\":[\"山岚\"]}");
+	assert_int_equal(brand_from_json(bj, &b, &err), 0);
+	cJSON_Delete(bj);
+	scoreset_set_brand(set, b);
+	NEAR(val(set, "Shanlan spring tea", NULL, "brand", NULL), 1.0);
+	NEAR(val(set, "山岚春茶上新", NULL, "brand", NULL), 1.0);
+	NEAR(val(set, "春茶上新", NULL, "brand", NULL), 0.4);
+	scoreset_set_brand(set, NULL);
+	brand_free(b);
 	scoreset_free(set);
 }
 
@@ -369,9 +380,29 @@ static void test_claims(void **state)
 	cJSON_Delete(d);
 	assert_int_equal(claims_check("Ends Dec 10", &p, NULL, &d), 0);
 	cJSON_Delete(d);
+	/* spend thresholds and coupons are not prices */
+	assert_int_equal(claims_check("满199元立减20元", &p, NULL, &d), 0);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "claims"), 0),
+	                                        "kind")->valuestring, "threshold");
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "claims"), 1),
+	                                        "kind")->valuestring, "coupon");
+	cJSON_Delete(d);
+	assert_int_equal(claims_check("¥20 off over ¥199", &p, NULL, &d), 0);
+	cJSON_Delete(d);
 	/* 100% cotton is not a discount claim */
 	assert_int_equal(claims_check("100% cotton sleeve", &p, NULL, &d), 0);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(d, "claims")), 0);
+	cJSON_Delete(d);
+	claims_product_clear(&p);
+	cJSON_Delete(row);
+
+	/* a row with list_price: price is the sale price */
+	row = cJSON_Parse("{\"id\":2,\"name_en\":\"Dongting Biluochun\",\"price\":241.2,"
+	                  "\"list_price\":268,\"discount_pct\":10}");
+	assert_int_equal(claims_product_from_json(row, &p), 0);
+	assert_int_equal(claims_check("Biluochun, 10% off: ¥241.20 (was ¥268)", &p, NULL, &d), 0);
+	cJSON_Delete(d);
+	assert_int_equal(claims_check("Biluochun now ¥217", &p, NULL, &d), 1);
 	cJSON_Delete(d);
 	claims_product_clear(&p);
 	cJSON_Delete(row);
