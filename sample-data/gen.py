@@ -1284,7 +1284,7 @@ AB_RATES = {"A": 0.0380, "B": 0.0380 * 1.12, "C": 0.0380 * 0.95}
 AB_START = dt.date(2026, 10, 12)
 
 
-AB_SALT = 3   # chosen so the observed result tells the designed story (see README)
+AB_SALT = 5   # chosen so the observed result tells the designed story (see README)
 
 
 def gen_ab(salt=AB_SALT):
@@ -1293,7 +1293,7 @@ def gen_ab(salt=AB_SALT):
     for day in range(21):
         d = AB_START + dt.timedelta(days=day)
         weekend = d.weekday() >= 5
-        traffic = int(rng.gauss(6300 if weekend else 5100, 350))
+        traffic = int(rng.gauss(8200 if weekend else 6800, 450))
         # equal split, visitor by visitor
         counts = {"A": 0, "B": 0, "C": 0}
         for _ in range(traffic):
