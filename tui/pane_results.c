@@ -1,0 +1,44 @@
+/* pane_results.c — pane placeholder: the Results pane is built by a later issue; until then it
+ * says plainly what will be here. */
+#include "tui/app.h"
+#include "tui/draw.h"
+#include "tui/pane.h"
+
+static const char *const lines[] = {
+	"Not built yet: A/B test results.",
+	"",
+	"Here an experiment's arms will show conversion rates with intervals, lift,",
+	"chance to beat control, sequential p-values and a sample-ratio check,",
+	"imported or simulated.",
+	NULL,
+};
+
+static int ph_init(struct pane *p) { (void)p; return 0; }
+static void ph_free(struct pane *p) { (void)p; }
+static int ph_key(struct pane *p, int action, int ch) { (void)p, (void)action, (void)ch; return PANE_IGNORED; }
+
+static void ph_draw(struct pane *p)
+{
+	int h = getmaxy(p->win), w = getmaxx(p->win);
+	werase(p->win);
+	tui_box(p->win, 0, 0, h, w, 1);
+	tui_box_title(p->win, 0, 0, w, "Results", 1);
+	for (int i = 0; lines[i] && 2 + i < h - 1; i++) {
+		if (i == 0)
+			wattr_on(p->win, tui_attr(TUI_TITLE), NULL);
+		tui_put_label(p->win, 2 + i, 3, lines[i], w - 6);
+		if (i == 0)
+			wattr_off(p->win, tui_attr(TUI_TITLE), NULL);
+	}
+}
+
+static const struct pane_key ph_keys[] = { PANE_KEYS_END };
+
+const struct pane_type pane_results_type = {
+	.name = "Results",
+	.init = ph_init,
+	.free = ph_free,
+	.key = ph_key,
+	.draw = ph_draw,
+	.keys = ph_keys,
+};
