@@ -596,16 +596,16 @@ int cmd_query(struct cli *cli, int argc, char **argv)
 static void print_profile_cols(const struct profile *p, const struct profile *base)
 {
 	struct grid g;
-	grid_init(&g, base ? 9 : 8);
-	for (int i = 2; i < 7; i++)
-		g.right[i] = 1;
+	int nc = base ? 10 : 9;
+	grid_init(&g, nc);
+	g.right[2] = g.right[3] = g.right[6] = 1;
 	if (base)
 		g.right[7] = 1;
-	const char *hdr9[] = { "column", "type", "nulls", "distinct", "min", "max", "mean",
-	                       "table mean", "top values" };
-	const char *hdr8[] = { "column", "type", "nulls", "distinct", "min", "max", "mean ± sd",
-	                       "top values" };
-	grid_add(&g, base ? hdr9 : hdr8, NULL, 40);
+	const char *hdr10[] = { "column", "type", "nulls", "distinct", "min", "max", "mean",
+	                        "table mean", "length", "top values" };
+	const char *hdr9[] = { "column", "type", "nulls", "distinct", "min", "max", "mean ± sd",
+	                       "length", "top values" };
+	grid_add(&g, base ? hdr10 : hdr9, NULL, 40);
 	for (size_t i = 0; i < p->ncols; i++) {
 		const struct profile_col *c = &p->cols[i];
 		const struct profile_col *b = NULL;
@@ -613,7 +613,7 @@ static void print_profile_cols(const struct profile *p, const struct profile *ba
 			for (size_t k = 0; k < base->ncols; k++)
 				if (strcmp(base->cols[k].name, c->name) == 0)
 					b = &base->cols[k];
-		char nulls[32], dist[40], mn[64], mx[64], mean[96], bmean[64];
+		char nulls[32], dist[40], mn[64], mx[64], mean[96], bmean[64], len[48];
 		struct sbuf top = SBUF_INIT;
 		fmt_int(nulls, sizeof nulls, c->nulls);
 		fmt_int(dist, sizeof dist, c->distinct);
@@ -622,14 +622,14 @@ static void print_profile_cols(const struct profile *p, const struct profile *ba
 		if (c->numeric && c->min_len < 0) {
 			fmt_num(mn, sizeof mn, c->min_num);
 			fmt_num(mx, sizeof mx, c->max_num);
-		} else if (c->min_len >= 0 && !c->numeric && strcmp(c->type, "date") != 0) {
-			snprintf(mn, sizeof mn, "len %lld", (long long)c->min_len);
-			snprintf(mx, sizeof mx, "len %lld", (long long)c->max_len);
 		} else {
 			snprintf(mn, sizeof mn, "%s", c->min ? c->min : "");
 			snprintf(mx, sizeof mx, "%s", c->max ? c->max : "");
 		}
-		mean[0] = bmean[0] = 0;
+		len[0] = mean[0] = bmean[0] = 0;
+		if (c->min_len >= 0)
+			snprintf(len, sizeof len, c->min_len == c->max_len ? "%lld" : "%lld–%lld",
+			         (long long)c->min_len, (long long)c->max_len);
 		if (c->numeric) {
 			char m1[40], s1[40];
 			fmt_num(m1, sizeof m1, c->mean);
@@ -648,9 +648,9 @@ static void print_profile_cols(const struct profile *p, const struct profile *ba
 			sbuf_addf(&top, "%s%s (%s)", k ? ", " : "", t, fmt_int(cnt, sizeof cnt, c->top[k].count));
 			free(t);
 		}
-		const char *row9[] = { c->name, c->type, nulls, dist, mn, mx, mean, bmean, sbuf_str(&top) };
-		const char *row8[] = { c->name, c->type, nulls, dist, mn, mx, mean, sbuf_str(&top) };
-		grid_add(&g, base ? row9 : row8, NULL, 64);
+		const char *row10[] = { c->name, c->type, nulls, dist, mn, mx, mean, bmean, len, sbuf_str(&top) };
+		const char *row9[] = { c->name, c->type, nulls, dist, mn, mx, mean, len, sbuf_str(&top) };
+		grid_add(&g, base ? row10 : row9, NULL, 24);
 		sbuf_free(&top);
 	}
 	grid_print(&g);

@@ -217,8 +217,7 @@ static int personal_name(const char *name)
 	static const char *const exact[] = {
 		"first_name", "last_name", "firstname", "lastname", "full_name", "fullname",
 		"surname", "given_name", "family_name", "customer_name", "contact_name",
-		"tel", "telephone", "cell", "cellphone", "mail", "street", "postcode", "zip",
-		"zipcode", "postal_code", "birthday", "dob", "date_of_birth", "ip", "ip_address",
+		"tel", "telephone", "cell", "cellphone", "mail", "street", "birthday", "dob", "date_of_birth", "ip", "ip_address",
 		"姓名", "名字", "电话", "手机", "手机号", "邮箱", "地址", "身份证",
 	};
 	static const char *const contains[] = { "email", "e_mail", "phone", "mobile", "address" };
@@ -250,6 +249,11 @@ static int looks_email(const char *s, size_t n)
 static int looks_phone(const char *s, size_t n)
 {
 	int digits = 0, seps = 0, plus = 0;
+	int vt = ds_value_type(s, n);
+	if (vt == DS_T_DATE || vt == DS_T_REAL)
+		return 0;
+	if (vt == DS_T_INTEGER)   /* a bare number is a phone only as a Chinese mobile */
+		return n == 11 && s[0] == '1';
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (is_digit(c))
