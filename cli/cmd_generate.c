@@ -78,9 +78,8 @@ static void on_error(void *ud, int idx, const char *msg)
 
 static void on_retry(void *ud, int idx, int attempt, long delay_ms, const char *why)
 {
-	struct gen_ui *ui = ud;
-	if (!ui->json || ui->verbose)
-		fprintf(stderr, "copylab: variant %d: %s; retrying in %.1f s\n", idx + 1, why,
+	(void)ud;
+	fprintf(stderr, "copylab: variant %d: %s; retrying in %.1f s\n", idx + 1, why,
 		        (double)delay_ms / 1000);
 }
 
