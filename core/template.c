@@ -3,6 +3,8 @@
 #include "core/template.h"
 #include "core/offline.h"
 #include "core/paths.h"
+#include "core/profile.h"
+#include "core/segment.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -803,6 +805,24 @@ static char *profile_text(const cJSON *p, const char *dataset, long long rows)
 	return sbuf_detach(&sb);
 }
 
+/* Profile the segment's rows now through the segment module, which also
+ * caches the profile in cl_segments; NULL when that fails. */
+static char *computed_profile(struct workspace *ws, const char *segment, const char *ds,
+                              long long rows)
+{
+	struct profile *seg = NULL, *whole = NULL;
+	struct cl_err e = {0};
+	char *out = NULL;
+	if (segment_profile(ws, segment, NULL, NULL, &seg, &whole, &e) == 0 && seg) {
+		cJSON *j = profile_to_json(seg);
+		out = profile_text(j, ds, rows);
+		cJSON_Delete(j);
+	}
+	profile_free(seg);
+	profile_free(whole);
+	return out;
+}
+
 char *template_segment_profile(struct workspace *ws, const char *segment, struct cl_err *err)
 {
 	sqlite3_stmt *st;
@@ -823,6 +843,8 @@ char *template_segment_profile(struct workspace *ws, const char *segment, struct
 			out = profile_text(p, ds, rows);
 		} else if (pj && *pj && !p) {
 			out = xstrdup(pj);          /* stored as text already */
+		} else if ((out = computed_profile(ws, segment, ds, rows)) != NULL) {
+			/* profiled now (and cached by segment_profile) */
 		} else {
 			struct sbuf sb = SBUF_INIT;
 			if (rows >= 0)
