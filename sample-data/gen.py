@@ -539,7 +539,7 @@ THEMES = {
         tags_en="#ColdBrew #IcedTea", tags_zh="#冷泡茶# #夏日饮品#",
         en=dict(hooks=["Cold-brew season starts now", "Beat the heat with {p}",
                        "Your summer iced tea, sorted", "{P}, iced and effortless",
-                       "Put {p} in the fridge tonight"],
+                       "Cold-brew {p} overnight"],
                 short=["Iced {p}, sorted", "Cold-brew season", "Summer in a bottle"],
                 questions=["Too hot for hot tea?", "Have you tried cold-brewing {p}?",
                            "What's in your fridge this summer?"],
@@ -910,7 +910,7 @@ LOWER_OK = {"the", "fresh", "just", "new-harvest", "this", "cold-brew", "beat", 
             "bring", "we", "it's", "come", "new", "back", "have", "ready", "which", "too", "what",
             "still", "is", "cold", "need", "sorted", "missed", "looking", "did", "not", "mooncakes",
             "spring", "iced", "summer", "gift", "restocked", "start", "double", "early", "meet",
-            "introducing", "a", "moon-night", "cosy", "fresh", "has", "new", "when"}
+            "introducing", "moon-night", "cosy", "has", "when", "what's", "it's"}
 
 
 def lower_first(s):
@@ -1009,11 +1009,13 @@ def compose(rng, lang, channel, seg, theme_name, prod, fl):
         if fl["urgency"] and rng.random() < 0.65:
             u = rng.choice(URGENCY_HEAD[lang])
             head = head + (" — " + u if en else ("" if head.endswith("？") else rng.choice(["，", "｜"])) + u)
+        long_name = prod["name_en"] if en else prod["name_zh"]
         if fl["length"] > 0 and channel in ("email", "landing") and not attached and \
-                not head.endswith(("?", "？")):
-            head = head + (" | " + prod["name_en"] if en else "｜" + prod["name_zh"])
+                not head.endswith(("?", "？")) and long_name != short:
+            head = head + (" | " if en else "｜") + long_name
     if fl["overload"] and channel != "search-ad":
-        head = head + " " + rng.choice(OVERLOAD[lang]) if en else head + rng.choice(OVERLOAD[lang])
+        o = rng.choice(OVERLOAD[lang])
+        head = head + " — " + o if en else head + ("" if o.startswith("！") else "，") + o
     if fl["emoji"]:
         e = rng.choice(T["emoji"])
         head = (e + " " + head) if rng.random() < 0.3 else (head + " " + e if en else head + e)
