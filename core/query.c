@@ -9,6 +9,7 @@
 
 struct guard {
 	char why[256];   /* first refusal */
+	int  weak;       /* why names SQLite's own schema table: a later reason says more */
 };
 
 static const char *const pragma_read_noarg[] = {
@@ -35,10 +36,11 @@ static int deny(struct guard *g, const char *fmt, ...) __attribute__((format(pri
 static int deny(struct guard *g, const char *fmt, ...)
 {
 	va_list ap;
-	if (!g->why[0]) {
+	if (!g->why[0] || g->weak) {
 		va_start(ap, fmt);
 		vsnprintf(g->why, sizeof g->why, fmt, ap);
 		va_end(ap);
+		g->weak = 0;
 	}
 	return SQLITE_DENY;
 }
@@ -67,9 +69,24 @@ static int authorizer(void *ctx, int action, const char *a1, const char *a2, con
 		if (in_list(a1, pragma_read_arg, sizeof pragma_read_arg / sizeof *pragma_read_arg))
 			return SQLITE_OK;
 		return a2 ? deny(g, "PRAGMA %s=%s", a1, a2) : deny(g, "PRAGMA %s", a1);
-	case SQLITE_INSERT: return deny(g, "INSERT into %s", a1 ? a1 : "?");
-	case SQLITE_UPDATE: return deny(g, "UPDATE of %s", a1 ? a1 : "?");
-	case SQLITE_DELETE: return deny(g, "DELETE from %s", a1 ? a1 : "?");
+	case SQLITE_INSERT:
+	case SQLITE_UPDATE:
+	case SQLITE_DELETE: {
+		int was_empty = !g->why[0];
+		/* table-valued pragmas (pragma_table_info) announce an UPDATE of the
+		 * schema table while they load; SQLite never lets that write happen
+		 * (writable_schema is refused) and stmt_readonly checks again */
+		if (action == SQLITE_UPDATE && a1 && strcmp(a1, "sqlite_master") == 0)
+			return SQLITE_OK;
+		if (a1 && strncmp(a1, "sqlite_", 7) == 0) {
+			/* DROP and friends edit the schema table before they say who they are */
+			deny(g, "changing the schema (CREATE, DROP, ALTER)");
+			g->weak = was_empty;
+			return SQLITE_DENY;
+		}
+		return deny(g, action == SQLITE_INSERT ? "INSERT into %s" : action == SQLITE_UPDATE ?
+		            "UPDATE of %s" : "DELETE from %s", a1 ? a1 : "?");
+	}
 	case SQLITE_ATTACH: return deny(g, "ATTACH");
 	case SQLITE_DETACH: return deny(g, "DETACH");
 	case SQLITE_TRANSACTION: return deny(g, "transactions (%s)", a1 ? a1 : "?");
@@ -100,7 +117,7 @@ static int only_space(const char *s)
 
 int query_prepare(struct workspace *ws, const char *sql, sqlite3_stmt **out, struct cl_err *err)
 {
-	struct guard g = { "" };
+	struct guard g = { "", 0 };
 	sqlite3_stmt *st = NULL, *st2 = NULL;
 	const char *tail = NULL;
 	int rc;
