@@ -838,10 +838,10 @@ char *template_segment_profile(struct workspace *ws, const char *segment, struct
 		long long rows = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 :
 		                 sqlite3_column_int64(st, 2);
 		const char *pj = (const char *)sqlite3_column_text(st, 3);
-		cJSON *p = pj ? cJSON_Parse(pj) : NULL;
+		cJSON *p = pj ? cJSON_ParseWithOpts(pj, NULL, 1) : NULL;
 		if (p && cJSON_IsObject(p)) {
 			out = profile_text(p, ds, rows);
-		} else if (pj && *pj && !p) {
+		} else if (pj && *pj) {
 			out = xstrdup(pj);          /* stored as text already */
 		} else if ((out = computed_profile(ws, segment, ds, rows)) != NULL) {
 			/* profiled now (and cached by segment_profile) */
