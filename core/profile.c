@@ -416,7 +416,12 @@ int profile_table(struct workspace *ws, const char *table, const char *pred,
 				double v = sqlite3_column_double(st, ci);
 				a->count++;
 				see_number(a, v, 0, 0);
-				count_key(a, 'r', &v, 8);
+				/* 2.0 and 2 are one value to SQLite (count(DISTINCT), GROUP BY) */
+				if (v == floor(v) && fabs(v) < 9.0e15) {
+					int64_t iv = (int64_t)v;
+					count_key(a, 'i', &iv, 8);
+				} else
+					count_key(a, 'r', &v, 8);
 				break;
 			}
 			case SQLITE_TEXT: {
