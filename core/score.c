@@ -15,7 +15,7 @@ struct scoreset {
 	struct lexicon *lex;
 	const struct brand *brand;
 	const struct claims_catalog *catalog;
-	const struct predictor *predictor;
+	struct predictor *predictor;
 	int want_detail;
 	/* scratch, reused between calls */
 	struct text_stats ts;
@@ -27,7 +27,7 @@ static const struct scorer_type *const builtins[] = {
 	&scorer_channel_fit, &scorer_readability, &scorer_sentiment, &scorer_cta,
 	&scorer_urgency, &scorer_personalisation, &scorer_numbers, &scorer_question,
 	&scorer_emoji, &scorer_deliverability, &scorer_brand, &scorer_compliance,
-	&scorer_claims,
+	&scorer_claims, &scorer_predicted,
 };
 
 double scorer_clamp01(double v)
@@ -128,7 +128,7 @@ const struct scorer_type *const *scoreset_scorers(const struct scoreset *set, si
 const struct lexicon *scoreset_lexicon(const struct scoreset *set) { return set->lex; }
 void scoreset_set_brand(struct scoreset *set, const struct brand *b) { set->brand = b; }
 void scoreset_set_catalog(struct scoreset *set, const struct claims_catalog *c) { set->catalog = c; }
-void scoreset_set_predictor(struct scoreset *set, const struct predictor *p) { set->predictor = p; }
+void scoreset_set_predictor(struct scoreset *set, struct predictor *p) { set->predictor = p; }
 void scoreset_want_detail(struct scoreset *set, int on) { set->want_detail = on; }
 
 static int find_scorer(const struct scoreset *set, const char *name, size_t n)

@@ -65,7 +65,7 @@ struct score_ctx {
 	const char   *channel;       /* normalised channel name, "" when none */
 	const struct brand         *brand;     /* NULL when none */
 	const struct claims_catalog *catalog;  /* NULL when none */
-	const struct predictor     *predictor; /* NULL when none */
+	struct predictor           *predictor; /* NULL when none (its scratch is used) */
 	int           want_detail;   /* 0: the caller only needs values (detail may stay NULL) */
 };
 
@@ -110,7 +110,7 @@ const struct lexicon *scoreset_lexicon(const struct scoreset *set);
 /* Attach optional knowledge; all borrowed, must outlive their use; NULL detaches. */
 void scoreset_set_brand(struct scoreset *set, const struct brand *brand);
 void scoreset_set_catalog(struct scoreset *set, const struct claims_catalog *cat);
-void scoreset_set_predictor(struct scoreset *set, const struct predictor *p);
+void scoreset_set_predictor(struct scoreset *set, struct predictor *p);
 /* Override weights from a JSON object {"cta": 2, ...}, or from text
  * "cta=2, compliance=3" (template front matter). Unknown names are errors. */
 int scoreset_set_weights(struct scoreset *set, const cJSON *obj, struct cl_err *err);
