@@ -264,9 +264,7 @@ int cmd_abtest(struct cli *cli, int argc, char **argv)
 			                       .source = (char *)(uintptr_t)(file ? file : "manual") };
 			if (!ws)
 				goto out;
-			int r = exp_save(ws, &sm, a->data, replace, &err);
-			free(sm.created_at);
-			if (r)
+			if (exp_save(ws, &sm, a->data, replace, &err))
 				goto fail;
 		}
 	} else {

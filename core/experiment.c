@@ -570,8 +570,6 @@ int exp_save(struct workspace *ws, struct exp_meta *meta, const struct exp_data 
 			goto fail;
 	}
 	char *now = ws_now_iso();
-	free(meta->created_at);
-	meta->created_at = now;
 	if (ws_prepare(ws, "INSERT INTO cl_experiments(name, run_id, simulated, control_arm, "
 	               "planned_split, planned_n, source, params, created_at) VALUES(?,?,?,?,?,?,?,?,?)",
 	               &st, err))
@@ -590,7 +588,8 @@ int exp_save(struct workspace *ws, struct exp_meta *meta, const struct exp_data 
 		sqlite3_bind_null(st, 6);
 	bind_text_or_null(st, 7, meta->source);
 	bind_text_or_null(st, 8, meta->params);
-	bind_text_or_null(st, 9, meta->created_at);
+	sqlite3_bind_text(st, 9, now, -1, SQLITE_TRANSIENT);
+	free(now);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		ws_dberr(ws, err, "saving experiment");
 		goto fail;
@@ -975,8 +974,6 @@ cJSON *exp_analysis_json(const struct exp_analysis *a)
 		add_num(x, "ci_high", r->arm[i].ci_high);
 		add_num(x, "prob_best", r->arm[i].prob_best);
 		add_num(x, "expected_loss", r->arm[i].expected_loss);
-		if (a->data && a->data->variant_id[i] > 0)
-			add_num(x, "variant_id", (double)a->data->variant_id[i]);
 		cJSON_AddItemToArray(arms, x);
 	}
 	cmps = cJSON_AddArrayToObject(o, "comparisons");
@@ -1062,6 +1059,16 @@ cJSON *exp_analysis_json(const struct exp_analysis *a)
 			add_num(x, "p_value", s->welch_p);
 			cJSON_AddItemToArray(rc, x);
 		}
+	}
+	if (a->data) {
+		/* arm -> generated variant links (the arms objects keep their exact keys) */
+		cJSON *lv = NULL;
+		for (int i = 0; i < k; i++)
+			if (a->data->variant_id[i] > 0) {
+				if (!lv)
+					lv = cJSON_AddObjectToObject(o, "arm_variants");
+				add_num(lv, in->name[i], (double)a->data->variant_id[i]);
+			}
 	}
 	if (a->meta.name)
 		cJSON_AddStringToObject(o, "experiment", a->meta.name);

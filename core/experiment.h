@@ -64,7 +64,8 @@ int exp_data_input(const struct exp_data *d, const char *control, const char *sp
 int exp_parse_split(const char *s, int k, double *w, struct cl_err *err);
 
 /* Store d as experiment meta->name (replace = 1 overwrites one of that name).
- * Sets meta->id. */
+ * Sets meta->id and nothing else in meta (created_at is stamped in the row);
+ * meta's strings stay the caller's. */
 int exp_save(struct workspace *ws, struct exp_meta *meta, const struct exp_data *d,
              int replace, struct cl_err *err);
 /* Load an experiment; *d is freed with exp_data_free and meta with exp_meta_clear. */
@@ -108,13 +109,21 @@ struct exp_analysis {
 	int64_t  visitors, planned_total; /* so far, and planned (0 = unknown) */
 	double   progress;              /* visitors / planned_total, 0 when unknown */
 };
-/* Load experiment name and analyse it (alpha 0 = 0.05); free with
+/* Analysis options; zero means the default (alpha 0.05, Beta(1,1) prior,
+ * tau 0.1 x pooled rate). control/split override the stored ones when set. */
+struct exp_opts {
+	double      alpha, prior_a, prior_b, tau;
+	const char *control, *split;
+};
+/* Load experiment name and analyse it (opts may be NULL); free with
  * exp_analysis_free. */
-int exp_analyze(struct workspace *ws, const char *name, double alpha,
+int exp_analyze(struct workspace *ws, const char *name, const struct exp_opts *opts,
                 struct exp_analysis **out, struct cl_err *err);
-/* Analyse data already in memory (meta may be NULL); takes ownership of d. */
-int exp_analyze_data(struct exp_data *d, const struct exp_meta *meta, double alpha,
-                     struct exp_analysis **out, struct cl_err *err);
+/* Analyse data already in memory (meta may be NULL); takes ownership of d
+ * (freed with the analysis, or at once on failure). */
+int exp_analyze_data(struct exp_data *d, const struct exp_meta *meta,
+                     const struct exp_opts *opts, struct exp_analysis **out,
+                     struct cl_err *err);
 void exp_analysis_free(struct exp_analysis *a);
 /* The abtest --json object (see README: control, alpha, arms, comparisons,
  * srm_p_value, sequential, verdict, plus revenue/simulated/experiment when
