@@ -298,50 +298,52 @@ static size_t do_number(const struct redactor *r, const char *s, size_t i, size_
 	return pos;
 }
 
-/* Pattern pass (e-mail, phone, digits) over s[0..n). */
+/* Pattern pass (e-mail, phone, digits) over s[0..n). Unchanged bytes are
+ * copied in runs; only the triggers stop the scan. */
 static void scan_patterns(const struct redactor *r, const char *s, size_t n, struct sbuf *out,
                           size_t *hits)
 {
 	unsigned flags = r ? r->flags : REDACT_ALL;
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
+	size_t i = 0, done = 0;   /* s[done..i) is pending, copied as it is */
+	int emails = (flags & REDACT_EMAIL) && memchr(s, '@', n) != NULL;
+	int numbers = (flags & (REDACT_PHONE | REDACT_DIGITS)) != 0;
 	sbuf_reserve(out, n + 1);
 	while (i < n) {
 		unsigned char c = u[i];
-		if (c < 0x80) {
-			if ((flags & REDACT_EMAIL) && is_local(c) && (i == 0 || !is_local(u[i - 1]))) {
-				size_t e = match_email(s, i, n);
-				if (e) {
-					add_label(out, "email");
-					if (hits)
-						(*hits)++;
-					i = e;
-					continue;
-				}
-			}
-			if ((flags & (REDACT_PHONE | REDACT_DIGITS)) &&
-			    ((isdigit(c) && (i == 0 || !isdigit(u[i - 1]))) ||
-			     ((c == '+' || c == '(') && i + 1 < n &&
-			      (isdigit(u[i + 1]) || (u[i + 1] == ' ' && i + 2 < n && isdigit(u[i + 2])))))) {
-				/* Letters before digits don't stop it: "ID123456789"
-				 * still hides the run. */
-				i = do_number(r, s, i, n, out, hits);
-				continue;
-			}
-			sbuf_addc(out, (char)c);
-			i++;
+		if (c >= 0x80) {
+			/* Skip a whole multi-byte character (or a stray byte). */
+			size_t k = 1;
+			if ((c & 0xE0) == 0xC0) k = 2;
+			else if ((c & 0xF0) == 0xE0) k = 3;
+			else if ((c & 0xF8) == 0xF0) k = 4;
+			i += i + k > n ? n - i : k;
 			continue;
 		}
-		/* Copy a whole multi-byte character (or a stray byte). */
-		size_t k = 1;
-		if ((c & 0xE0) == 0xC0) k = 2;
-		else if ((c & 0xF0) == 0xE0) k = 3;
-		else if ((c & 0xF8) == 0xF0) k = 4;
-		if (i + k > n)
-			k = n - i;
-		sbuf_add(out, s + i, k);
-		i += k;
+		if (emails && is_local(c) && (i == 0 || !is_local(u[i - 1]))) {
+			size_t e = match_email(s, i, n);
+			if (e) {
+				sbuf_add(out, s + done, i - done);
+				add_label(out, "email");
+				if (hits)
+					(*hits)++;
+				i = done = e;
+				continue;
+			}
+		}
+		if (numbers &&
+		    ((isdigit(c) && (i == 0 || !isdigit(u[i - 1]))) ||
+		     ((c == '+' || c == '(') && i + 1 < n &&
+		      (isdigit(u[i + 1]) || (u[i + 1] == ' ' && i + 2 < n && isdigit(u[i + 2])))))) {
+			/* Letters before digits don't stop it: "ID123456789" still
+			 * hides the run. */
+			sbuf_add(out, s + done, i - done);
+			i = done = do_number(r, s, i, n, out, hits);
+			continue;
+		}
+		i++;
 	}
+	sbuf_add(out, s + done, n - done);
 }
 
 char *redactor_text(const struct redactor *r, const char *text, size_t *hits)
