@@ -22,19 +22,19 @@ def main():
     heads = ["Spring tea, picked at dawn", "Your cup, your ritual", "明前龙井，限量上新",
              "Save 20%, this week only", "A gift they will \"actually\" use", "春茶礼盒，送礼首选",
              "Free shipping, no minimum", "新客专享，首单立减"]
-    bodies = ["Hand-picked leaves, slow roasted.\nOrder today and taste the difference.",
-              "我们的茶园位于西湖畔，\n每一片叶子都由茶农手工采摘。",
-              "Limited stock, \"first come, first served\".",
-              "Brew at 80°C for 2 minutes. 清香回甘，适合午后。",
-              "Join 10,000 tea lovers, and get a free sample.\r\nUnsubscribe anytime.",
-              "短短三分钟，\n一杯好茶。"]
+    bodies = ["Hand-picked, slow roasted.\nTaste the difference.",
+              "茶园位于西湖畔，\n手工采摘。",
+              "Limited stock, \"first come\".",
+              "Brew at 80°C. 清香回甘。",
+              "Join 10,000 tea lovers.\r\nUnsubscribe anytime.",
+              "三分钟，\n一杯好茶。"]
     def q(s):
         if any(c in s for c in ',"\n\r'):
             return '"' + s.replace('"', '""') + '"'
         return s
     with open(out, "w", encoding="utf-8", newline="") as f:
         f.write("id,name,email,city,region,channel,signup_date,age,impressions,clicks,"
-                "conversions,revenue,ctr,headline,body\n")
+                "conversions,revenue,headline,body\n")
         w = f.write
         for i in range(1, rows + 1):
             fn, ln = rnd.choice(first), rnd.choice(last)
@@ -44,11 +44,10 @@ def main():
             rev = round(conv * rnd.uniform(10, 300), 2)
             age = "" if i % 17 == 0 else str(rnd.randint(18, 80))
             date = "2025-%02d-%02d" % (rnd.randint(1, 12), rnd.randint(1, 28))
-            w("%d,%s,%s,%s,%s,%s,%s,%s,%d,%d,%d,%.2f,%.5f,%s,%s\n" % (
-                i, q(fn + " " + ln), "%s.%s%d@example.com" % (fn.lower(), ln.lower(), i),
+            w("%d,%s,%s,%s,%s,%s,%s,%s,%d,%d,%d,%.2f,%s,%s\n" % (
+                i, q(fn + " " + ln), "%s%d@example.com" % (fn.lower(), i),
                 q(rnd.choice(cities)), rnd.choice(regions), rnd.choice(channels), date, age,
-                imp, clicks, conv, rev, clicks / imp, q(rnd.choice(heads)),
-                q(rnd.choice(bodies))))
+                imp, clicks, conv, rev, q(rnd.choice(heads)), q(rnd.choice(bodies))))
 
 if __name__ == "__main__":
     main()

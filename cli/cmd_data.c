@@ -329,9 +329,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		cli_print_json(j);
 	} else {
 		char a[32], b[32];
-		printf("imported %s into table %s: %s rows, %zu columns in %.2f s%s\n", o.path, rep.table,
-		       fmt_int(a, sizeof a, rep.rows), rep.ncols, rep.seconds,
-		       o.mode == DS_APPEND ? "" : "");
+		printf("imported %s into table %s: %s rows, %zu columns in %.2f s\n", o.path, rep.table,
+		       fmt_int(a, sizeof a, rep.rows), rep.ncols, rep.seconds);
 		if (o.mode == DS_APPEND)
 			printf("table %s now has %s rows\n", rep.table, fmt_int(b, sizeof b, rep.table_rows));
 		int w = 4;
@@ -347,8 +346,10 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 			char *t = cell_text(rep.cols[i].name, strlen(rep.cols[i].name), 40, &cw);
 			printf("  %s", t);
 			pad(w - cw);
-			printf("  %-7s%s\n", ds_type_name(rep.cols[i].type),
-			       rep.cols[i].personal ? "  personal" : "");
+			if (rep.cols[i].personal)
+				printf("  %-7s  personal\n", ds_type_name(rep.cols[i].type));
+			else
+				printf("  %s\n", ds_type_name(rep.cols[i].type));
 			free(t);
 		}
 		if (rep.rows_padded || rep.rows_truncated || rep.rows_utf8_fixed)
