@@ -168,7 +168,7 @@ int cmd_abtest(struct cli *cli, int argc, char **argv)
 	const char *file = NULL, *exp_name = NULL;
 	struct exp_opts opts = {0};
 	int json = 0, replace = 0, rc = 1;
-	long repeat = 0;
+	long repeat = 0, planned = 0;
 	struct exp_data *d = NULL;
 	struct exp_analysis *a = NULL;
 	struct cl_err err = {0};
@@ -205,6 +205,12 @@ int cmd_abtest(struct cli *cli, int argc, char **argv)
 		} else if (strcmp(o, "--tau") == 0 && more) {
 			if (cli_parse_double("abtest", o, argv[++i], &opts.tau))
 				goto usage;
+		} else if (strcmp(o, "--planned") == 0 && more) {
+			if (cli_parse_int("abtest", o, argv[++i], &planned) || planned < 0) {
+				if (planned < 0)
+					cli_usage("abtest", "--planned must not be negative");
+				goto usage;
+			}
 		} else if (strcmp(o, "--repeat") == 0 && more) {
 			if (cli_parse_int("abtest", o, argv[++i], &repeat))
 				goto usage;
@@ -252,6 +258,7 @@ int cmd_abtest(struct cli *cli, int argc, char **argv)
 		meta.control = (char *)(uintptr_t)opts.control;
 		meta.split = (char *)(uintptr_t)opts.split;
 		meta.source = (char *)(uintptr_t)(file ? file : "manual");
+		meta.planned_n = planned;
 		struct exp_data *keep = d;
 		d = NULL;
 		if (exp_analyze_data(keep, exp_name ? &meta : NULL, &opts, &a, &err))
@@ -264,7 +271,9 @@ int cmd_abtest(struct cli *cli, int argc, char **argv)
 			                       .source = (char *)(uintptr_t)(file ? file : "manual") };
 			if (!ws)
 				goto out;
-			if (exp_save(ws, &sm, a->data, replace, &err))
+			sm.planned_n = planned;
+			if (exp_link_variants(ws, a->data, 0, &err) < 0 ||
+			    exp_save(ws, &sm, a->data, replace, &err))
 				goto fail;
 		}
 	} else {
@@ -431,7 +440,7 @@ int cmd_abimport(struct cli *cli, int argc, char **argv)
 	const char *file = NULL, *exp_name = NULL, *control = NULL, *split = NULL;
 	char **maps = xcalloc((size_t)argc + 1, sizeof *maps);
 	int nmap = 0, json = 0, replace = 0, rc = 1;
-	long run = 0;
+	long run = 0, planned = 0;
 	struct exp_data *d = NULL;
 	struct exp_analysis *a = NULL;
 	struct cl_err err = {0};
@@ -452,7 +461,12 @@ int cmd_abimport(struct cli *cli, int argc, char **argv)
 			control = argv[++i];
 		else if (strcmp(o, "--split") == 0 && more)
 			split = argv[++i];
-		else if (strcmp(o, "--run") == 0 && more) {
+		else if (strcmp(o, "--planned") == 0 && more) {
+			if (cli_parse_int("abimport", o, argv[++i], &planned) || planned < 0) {
+				rc = planned < 0 ? cli_usage("abimport", "--planned must not be negative") : 2;
+				goto out;
+			}
+		} else if (strcmp(o, "--run") == 0 && more) {
 			if (cli_parse_int("abimport", o, argv[++i], &run) || run <= 0) {
 				rc = run <= 0 ? cli_usage("abimport", "--run wants a run id") : 2;
 				goto out;
@@ -484,6 +498,7 @@ int cmd_abimport(struct cli *cli, int argc, char **argv)
 	meta.control = xstrdup(control ? control : d->arm[0]);
 	meta.split = split ? xstrdup(split) : NULL;
 	meta.source = xstrdup(file);
+	meta.planned_n = planned;
 	/* validate by analysing before storing (bad numbers are never stored) */
 	{
 		struct exp_opts opts = { .control = control, .split = split };

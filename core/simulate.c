@@ -284,6 +284,7 @@ int sim_save(struct workspace *ws, struct exp_meta *meta, const struct sim_setup
 	         (long long)daily, s->effect, r->regret, r->regret_fixed);
 	meta->simulated = 1;
 	meta->run_id = s->run_id;
+	meta->planned_n = (int64_t)days * daily / s->narms;
 	free(meta->params);
 	meta->params = xstrdup(params);
 	if (!meta->source)

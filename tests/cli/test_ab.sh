@@ -134,6 +134,9 @@ assert d['arms'][1]['conversions']==115 and d['sequential']['looks']==2
 expect_err "no experiment named 'nope'" "$C" --db "$DB" abtest --experiment nope
 "$C" --db "$DB" abtest --arm A:100:5 --arm B:100:7 --experiment manual1 > /dev/null || fail "abtest --experiment stores"
 "$C" --db "$DB" experiments | grep -q manual1 || fail "manual experiment listed"
+"$C" --db "$DB" abtest "$SAMPLE" --experiment planned1 --planned 60000 > /dev/null || fail "--planned"
+"$C" --db "$DB" abtest --experiment planned1 --json | grep -q '"planned_visitors":180000' \
+	|| fail "planned visitors stored and shown"
 
 # 6. simulate: SIMULATED, same seed same result, stored when asked
 "$C" simulate --arm A:0.05 --arm B:6% --days 5 --daily 2000 --seed 7 --json > "$T/sim1.json" || fail "simulate"
