@@ -761,16 +761,17 @@ static void draw_top(struct app *a)
 	int rw = tui_text_width(right);
 	int tabs_w = 0;
 	for (int i = 0; i < NPANES; i++)
-		tabs_w += tui_text_width(a->panes[i].type->name) + 4;
-	int name_room = cols - tabs_w - rw - 10;
+		tabs_w += tui_text_width(a->panes[i].type->name) + 5;
+	/* The tabs and the right part first; the brand and file name get what is left. */
+	int spare = cols - tabs_w - rw - 1;
+	int bw = tui_text_width(base);
+	int brand = spare >= 9 + (bw < 8 ? bw : 8) + 2;
+	if (brand)
+		spare -= 9;
 	wattr_on(w, A_BOLD, NULL);
-	if (name_room > 4)
-		x += tui_put_label(w, 0, x, " copylab ", 9);
-	else
-		x += tui_put_label(w, 0, x, " ", 1);
+	x += tui_put_label(w, 0, x, brand ? " copylab " : " ", brand ? 9 : 1);
 	wattr_off(w, A_BOLD, NULL);
-	if (name_room < 4)
-		name_room = cols - tabs_w - rw - 2;
+	int name_room = spare - 3;
 	if (name_room > 24)
 		name_room = 24;
 	if (name_room > 3) {

@@ -1,0 +1,148 @@
+"""test_shell.py — the frame around the panes: pane switching, the help overlay
+built from the key tables, the ':' line with Tab completion and history that
+survives a restart, search, Esc cancelling a long import (workspace as before),
+LANG=C / TERM=vt100 drawing, and :q restoring the terminal."""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tuitest import COPYLAB, TMP, Tui, check, finish, make_workspace  # noqa: E402
+
+db = os.path.join(TMP, "shell.db")
+rows = [[i, "item %d" % i, ["红茶", "green", "oolong"][i % 3]] for i in range(1, 201)]
+make_workspace(db, {"items": (["id", "label", "kind"], rows),
+                    "other": (["a", "b"], [[1, "x"], [2, "y"]])})
+
+t = Tui(db, 120, 40, name="shell1")
+try:
+    s = t.wait("items · 200 rows", what="items table")
+    check(s is not None, "opens the first table", s)
+
+    # Panes 1-5, Tab and Shift-Tab; placeholders say what will be there.
+    t.keys("3")
+    s = t.wait("Not built yet", what="Variants placeholder")
+    check(s is not None and "Variants" in s.split("\n")[1], "3 shows the Variants pane", s)
+    t.keys("Tab")
+    s = t.wait(lambda x: "Results" in x.split("\n")[1], what="Tab to Results")
+    check(s is not None, "Tab goes to the next pane", s)
+    t.keys("BTab", "BTab")
+    s = t.wait(lambda x: "Prompt" in x.split("\n")[1], what="Shift-Tab back to Prompt")
+    check(s is not None, "Shift-Tab goes back", s)
+    t.keys("1")
+    t.wait("items · 200 rows")
+
+    # Help from the key tables.
+    t.keys("?")
+    s = t.wait("Help", what="help overlay")
+    check(s is not None and "frequency table of this column" in s and "Everywhere" in s,
+          "? shows the pane's keys and the global keys", s)
+    t.keys("q")
+    s = t.wait(lambda x: "Help" not in x, what="help closed")
+    check(s is not None, "q closes the help", s)
+
+    # Tab completion of a command and a table, drawn by the app.
+    t.keys(":")
+    t.text("op")
+    t.keys("Tab")
+    s = t.wait(":open", what="completed :open")
+    check(s is not None, "Tab completes a command name", s)
+    t.keys("Tab", "Tab")
+    s = t.wait(lambda x: any("items" in l and "other" in l for l in x.split("\n")),
+               what="table list popup")
+    check(s is not None and "other" in s, "Tab lists the tables", s)
+    t.text("oth")
+    t.keys("Tab", "Enter")
+    s = t.wait("other · 2 rows", what="opened other")
+    check(s is not None, ":open other opens it", s)
+
+    # A filter through :filter, then :q.
+    t.keys(":")
+    t.text("filter a = 2")
+    t.keys("Enter")
+    s = t.wait("where a = 2 (1)", what="filter")
+    check(s is not None, ":filter PRED filters", s)
+
+    # Search with / and n.
+    t.keys(":")
+    t.text("open items")
+    t.keys("Enter")
+    t.wait("items · 200 rows")
+    t.keys("l", "/")
+    t.text("item 15")
+    t.keys("Enter")
+    s = t.wait("found", what="search hit")
+    check(s is not None and "item 15 " in s.split("\n")[3], "/ finds the first match below", s)
+    t.keys("n")
+    s = t.wait(lambda x: "item 150" in x.split("\n")[3], what="n next match")
+    check(s is not None, "n finds the next match", s)
+
+    t.keys(":")
+    t.text("q")
+    t.keys("Enter")
+    st = t.exit_status()
+    check(st == 0, ":q exits 0 (got %s)" % st)
+    check(t.option("#{alternate_on}") == "0", "the terminal left the alternate screen")
+    s = t.screen()
+    check("items · 200 rows" not in s, "the workbench is gone from the screen after exit", s)
+    rep = t.sanitizer_report()
+    check(rep == "", "no sanitizer reports", rep)
+finally:
+    t.close()
+
+# History survives a restart: ':' then Up recalls the last command.
+t = Tui(db, 120, 40, name="shell2")
+try:
+    t.wait("items · 200 rows")
+    t.keys(":")
+    t.wait(lambda x: x.split("\n")[39].startswith(":"))
+    t.keys("Up")
+    s = t.wait(lambda x: x.split("\n")[39].startswith(":q"), what=":q recalled")
+    check(s is not None, ": then Up recalls the previous session's last command", s)
+    t.keys("Up")
+    s = t.wait(lambda x: x.split("\n")[39].startswith(":open items"), what="older line")
+    check(s is not None, "Up again goes further back", s)
+    t.keys("Escape")
+    s = t.wait(lambda x: "? help" in x.split("\n")[39], what="prompt cancelled")
+    check(s is not None, "Esc cancels the line", s)
+
+    # Esc cancels a long import and leaves the workspace as it was.
+    big = os.path.join(TMP, "bigimport.csv")
+    with open(big, "w") as f:
+        f.write("id,name,city,note\n")
+        for i in range(400000):
+            f.write('%d,"name %d",上海,"a note, with a comma"\n' % (i, i))
+    t.keys(":")
+    t.text("import %s bigimport" % big)
+    t.keys("Enter")
+    s = t.wait(lambda x: "import " in x.split("\n")[39] and "%" in x.split("\n")[39], timeout=20,
+               what="import progress")
+    check(s is not None and "rows/s" in s, "a long import shows percent and rows/s", s)
+    t.keys("j")   # keys are still answered while it runs
+    t.keys("Escape")
+    s = t.wait("cancelled", timeout=30, what="import cancelled")
+    check(s is not None, "Esc cancels the import", s)
+    t.keys(":")
+    t.text("q")
+    t.keys("Enter")
+    check(t.exit_status() == 0, "quits cleanly after a cancelled job")
+finally:
+    t.close()
+r = subprocess.run([COPYLAB, "--db", db, "tables"], capture_output=True, text=True)
+check("bigimport" not in r.stdout and "items" in r.stdout,
+      "the cancelled import left no table behind", r.stdout + r.stderr)
+
+# LANG=C and TERM=vt100: ASCII boxes, '?' for what ASCII cannot show.
+t = Tui(db, 80, 24, name="shell3", env={"LANG": "C", "LC_ALL": "C", "TERM": "vt100"})
+try:
+    s = t.wait("items | 200 rows", what="ASCII title")
+    lines = (s or "").split("\n")
+    check(s is not None and lines[1].startswith("+") and lines[2].startswith("|"),
+          "ASCII box drawing under LANG=C", s)
+    check(s is not None and all(ord(c) < 128 for c in s), "only ASCII on the screen", s)
+    check(s is not None and "| ??" in s, "Chinese shown as ? placeholders", s)
+    t.keys("q")
+    check(t.exit_status() == 0, "q quits")
+finally:
+    t.close()
+finish()
