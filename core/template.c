@@ -1124,6 +1124,65 @@ static int render_piece(void *ctx, const char *lit, size_t n, const struct tag *
 	return 0;
 }
 
+int template_unknown_vars(const struct template *t, const cJSON *bind, struct tpl_var **out,
+                          size_t *n, struct cl_err *err)
+{
+	struct tpl_var *all;
+	size_t na, k = 0;
+	cJSON *empty = bind ? NULL : cJSON_CreateObject();
+	*out = NULL;
+	*n = 0;
+	if (template_vars(t, &all, &na, err)) {
+		cJSON_Delete(empty);
+		return -1;
+	}
+	for (size_t i = 0; i < na; i++) {
+		int src;
+		const char *why, *col;
+		if (all[i].has_default || lookup(bind ? bind : empty, all[i].path, &src, &why, &col)) {
+			free(all[i].path);
+			continue;
+		}
+		all[k++] = all[i];
+	}
+	cJSON_Delete(empty);
+	if (!k) {
+		free(all);
+		return 0;
+	}
+	*out = all;
+	*n = k;
+	return 0;
+}
+
+static void add_names(char ***v, size_t *n, const char *prefix, const cJSON *obj, int depth)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, obj) {
+		if (!e->string)
+			continue;
+		char *name = *prefix ? xasprintf("%s.%s", prefix, e->string) : xstrdup(e->string);
+		if (cJSON_IsObject(e) && depth < 4) {
+			add_names(v, n, name, e, depth + 1);
+			free(name);
+			continue;
+		}
+		*v = xreallocarray(*v, *n + 1, sizeof **v);
+		(*v)[(*n)++] = name;
+	}
+}
+
+char **template_bind_names(const cJSON *bind, size_t *n)
+{
+	char **v = NULL;
+	*n = 0;
+	add_names(&v, n, "product", cJSON_GetObjectItem(bind, "product"), 4);
+	add_names(&v, n, "segment", cJSON_GetObjectItem(bind, "segment"), 4);
+	add_names(&v, n, "brand", cJSON_GetObjectItem(bind, "brand"), 1);
+	add_names(&v, n, "", cJSON_GetObjectItem(bind, "vars"), 4);
+	return v;
+}
+
 char *template_format_instruction(const struct template *t)
 {
 	struct sbuf sb = SBUF_INIT;

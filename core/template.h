@@ -108,6 +108,16 @@ int template_bind(struct workspace *ws, const struct tpl_bind_opts *opts, cJSON 
  * segment does not exist (err set). */
 char *template_segment_profile(struct workspace *ws, const char *segment, struct cl_err *err);
 
+/* The tags of t that would not resolve against bind and have no |default
+ * (for marking unknown variables in an editor); free with tpl_vars_free.
+ * Fails only when t has a bad tag. */
+int template_unknown_vars(const struct template *t, const cJSON *bind, struct tpl_var **out,
+                          size_t *n, struct cl_err *err);
+/* Every variable name bind offers, for completion: "product.<col>",
+ * "segment.name", "segment.profile", "brand.<key>" (nested with dots),
+ * "<var>"; returns a new array of new strings (free each, then the array). */
+char **template_bind_names(const cJSON *bind, size_t *n);
+
 /* Render flags. */
 enum {
 	/* Leave out the output-format instruction that asks for a JSON object with

@@ -207,6 +207,33 @@ static void test_render_with_row_segment_brand(void **state)
 	tpl_messages_clear(&m);
 	cJSON_Delete(bind);
 
+	/* Unknown variables for an editor, and names for completion. */
+	struct tpl_bind_opts b4 = { .row = "products:7" };
+	assert_int_equal(template_bind(ws, &b4, &bind, &err), 0);
+	struct template *t4 = NULL;
+	assert_int_equal(template_parse("{{product.name}} {{product.colour}}\n{{segment.name}} "
+	                                 "{{x|default:\"\"}} {{brand.colors.main}}", "u.tmpl", &t4, &err), 0);
+	struct tpl_var *unk;
+	size_t nu;
+	assert_int_equal(template_unknown_vars(t4, bind, &unk, &nu, &err), 0);
+	assert_int_equal(nu, 2);
+	assert_string_equal(unk[0].path, "product.colour");
+	assert_string_equal(unk[1].path, "segment.name");
+	assert_int_equal(unk[1].line, 2);
+	tpl_vars_free(unk, nu);
+	size_t nn;
+	char **names = template_bind_names(bind, &nn);
+	int saw_price = 0, saw_color = 0;
+	for (size_t i = 0; i < nn; i++) {
+		saw_price |= strcmp(names[i], "product.price") == 0;
+		saw_color |= strcmp(names[i], "brand.colors.main") == 0;
+		free(names[i]);
+	}
+	free(names);
+	assert_true(saw_price && saw_color);
+	cJSON_Delete(bind);
+	template_free(t4);
+
 	redactor_free(r);
 	template_free(t);
 	template_free(t2);
