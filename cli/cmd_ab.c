@@ -115,9 +115,13 @@ static void print_analysis(const struct exp_analysis *a)
 		       pval(s->p_value, p1, sizeof p1), pval(s->p_value_adj, p2, sizeof p2),
 		       100 * s->prob_beat, s->expected_loss);
 	}
-	printf("\nsample ratio  chi-square %.3f, p = %s against the %s split%s\n", r->srm_chi2,
-	       pval(r->srm_p, b1, sizeof b1), a->meta.split ? "planned" : "equal",
-	       r->srm_warning ? "  WARNING: sample ratio mismatch (p < 0.001)" : "");
+	if (!r->srm_applicable)
+		printf("\nsample ratio  not applicable: a bandit allocated the traffic adaptively "
+		       "(rates from adaptive allocation can be biased)\n");
+	else
+		printf("\nsample ratio  chi-square %.3f, p = %s against the %s split%s\n", r->srm_chi2,
+		       pval(r->srm_p, b1, sizeof b1), a->meta.split ? "planned" : "equal",
+		       r->srm_warning ? "  WARNING: sample ratio mismatch (p < 0.001)" : "");
 	printf("sequential    mSPRT (normal mixture, tau = %.4g), %d look%s, alpha per comparison %.4g\n",
 	       r->seq_tau, r->nlooks, r->nlooks == 1 ? "" : "s", r->seq_alpha);
 	for (int i = 0; i < k; i++) {
@@ -749,7 +753,8 @@ int cmd_simulate(struct cli *cli, int argc, char **argv)
 	{
 		struct exp_data *d = res.data;
 		res.data = NULL;
-		struct exp_meta am = { .name = meta.name, .simulated = 1, .run_id = run };
+		struct exp_meta am = { .name = meta.name, .simulated = 1, .run_id = run,
+		                       .split = policy == SIM_THOMPSON ? (char *)(uintptr_t)"adaptive" : NULL };
 		if (exp_analyze_data(d, &am, NULL, &a, &err))
 			goto fail;
 	}

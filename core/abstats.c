@@ -916,9 +916,13 @@ int ab_analyze(const struct ab_input *in, struct ab_result *out, double *seq_p_s
 	for (int j = 0; j < m; j++)
 		out->cmp[idx[j]].p_value_adj = padj[j];
 
-	if (ab_srm(n, any_split ? in->split : NULL, k, &out->srm_chi2, &out->srm_p, err))
-		return -1;
-	out->srm_warning = out->srm_p < 0.001;
+	out->srm_p = 1;
+	out->srm_applicable = !in->adaptive;
+	if (out->srm_applicable) {
+		if (ab_srm(n, any_split ? in->split : NULL, k, &out->srm_chi2, &out->srm_p, err))
+			return -1;
+		out->srm_warning = out->srm_p < 0.001;
+	}
 
 	out->nlooks = in->ndays > 0 ? in->ndays : 1;
 	out->seq_alpha = out->alpha / (k - 1);

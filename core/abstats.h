@@ -101,6 +101,7 @@ struct ab_input {
 	const int64_t *day_n, *day_conv;
 	const double  *day_rev;            /* optional revenue per day and arm */
 	double         seq_tau;            /* mSPRT mixing sd; 0 = 0.1 x pooled rate */
+	int            adaptive;           /* allocation followed the data (a bandit): no SRM check */
 	/* Optional revenue totals; with revenue_sq (sum of squared per-visitor
 	 * revenue) Welch uses visitors, else per-day revenue per visitor. */
 	int     has_revenue, has_revenue_sq;
@@ -138,7 +139,8 @@ struct ab_result {
 	int     narms, control, nlooks;
 	double  alpha, seq_alpha, seq_tau;  /* seq_alpha = alpha / (K - 1) */
 	double  prior_a, prior_b;
-	double  srm_chi2, srm_p;
+	double  srm_chi2, srm_p;            /* srm_p = 1 when not applicable */
+	int     srm_applicable;             /* 0 for adaptive allocation */
 	int     srm_warning;                /* srm_p < 0.001 */
 	int     welch_per_visitor;          /* 1 per visitor, 0 per day (if any welch) */
 	struct ab_arm_stats arm[AB_MAX_ARMS];

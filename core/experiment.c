@@ -446,7 +446,9 @@ int exp_data_input(const struct exp_data *d, const char *control, const char *sp
 		in->control = 0;
 	if (in->control < 0)
 		return cl_err_set(err, CL_ENOTFOUND, "control arm '%s' is not among the arms", control);
-	if (split && *split && exp_parse_split(split, k, in->split, err))
+	if (split && strcmp(split, "adaptive") == 0)
+		in->adaptive = 1;
+	else if (split && *split && exp_parse_split(split, k, in->split, err))
 		return -1;
 	for (int t = 0; t < d->ndays; t++)
 		for (int i = 0; i < k; i++) {
@@ -997,7 +999,10 @@ cJSON *exp_analysis_json(const struct exp_analysis *a)
 		add_num(x, "expected_loss", s->expected_loss);
 		cJSON_AddItemToArray(cmps, x);
 	}
-	add_num(o, "srm_p_value", r->srm_p);
+	if (r->srm_applicable)
+		add_num(o, "srm_p_value", r->srm_p);
+	else
+		cJSON_AddNullToObject(o, "srm_p_value");   /* adaptive allocation */
 	seq = cJSON_AddObjectToObject(o, "sequential");
 	cJSON_AddStringToObject(seq, "method", "mSPRT, normal mixture (Johari et al. 2017)");
 	add_num(seq, "tau", r->seq_tau);
@@ -1025,6 +1030,8 @@ cJSON *exp_analysis_json(const struct exp_analysis *a)
 	cJSON_AddStringToObject(o, "verdict", r->verdict_text);
 	/* extras */
 	cJSON_AddBoolToObject(o, "srm_warning", r->srm_warning);
+	if (!r->srm_applicable)
+		cJSON_AddStringToObject(o, "srm_note", "not applicable: adaptive allocation");
 	add_num(o, "srm_chi2", r->srm_chi2);
 	cJSON *prior = cJSON_AddArrayToObject(o, "prior");
 	cJSON_AddItemToArray(prior, cJSON_CreateNumber(r->prior_a));

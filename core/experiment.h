@@ -34,7 +34,7 @@ struct exp_meta {
 	long long run_id;       /* 0 = none */
 	int       simulated;
 	char     *control;      /* control arm name, NULL = the first arm */
-	char     *split;        /* planned split "50,50", NULL = equal */
+	char     *split;        /* planned split "50,50", NULL = equal, "adaptive" = bandit */
 	int64_t   planned_n;    /* planned visitors per arm, 0 = unknown */
 	char     *source;       /* file name or "simulate" or "manual" */
 	char     *params;       /* JSON text, NULL = none */
@@ -56,7 +56,8 @@ int exp_data_add(struct exp_data *d, const char *arm, const char *day, int64_t n
 int exp_data_read_csv(const char *path, char *const *map, int nmap, struct exp_data **out,
                       struct cl_err *err);
 /* Point in (zeroed by the caller or not) at d's data; d must outlive in.
- * control: arm name or NULL (first arm); split: "50,50" or NULL. */
+ * control: arm name or NULL (first arm); split: "50,50", "adaptive" (a bandit
+ * allocated the traffic: no sample-ratio check) or NULL (equal). */
 int exp_data_input(const struct exp_data *d, const char *control, const char *split,
                    struct ab_input *in, struct cl_err *err);
 

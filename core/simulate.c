@@ -291,5 +291,7 @@ int sim_save(struct workspace *ws, struct exp_meta *meta, const struct sim_setup
 		meta->source = xstrdup("simulate");
 	if (!meta->control)
 		meta->control = xstrdup(s->name[0]);
+	if (policy == SIM_THOMPSON && !meta->split)
+		meta->split = xstrdup("adaptive");
 	return exp_save(ws, meta, r->data, replace, err);
 }

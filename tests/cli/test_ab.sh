@@ -151,6 +151,8 @@ assert d['analysis']['label']=='SIMULATED'
 assert sum(a['n'] for a in d['arms'])==10000
 assert d['regret']['expected_conversions_lost']>=0
 " || fail "simulate JSON"
+"$C" simulate --arm A:0.05 --arm B:0.06 --days 3 --daily 1000 --policy thompson --json \
+	| grep -q '"srm_p_value":null' || fail "no SRM check for Thompson sampling"
 "$C" simulate --arm A:0.05 --arm B:0.06 --days 3 --daily 1000 --policy thompson | grep -q "^SIMULATED" \
 	|| fail "simulate text labelled SIMULATED"
 "$C" --db "$DB" simulate --arm A:0.05 --arm B:0.06 --days 3 --daily 1000 --experiment sim1 > /dev/null \

@@ -274,6 +274,14 @@ static void test_analyze(void **state)
 	s.split[1] = 11;
 	assert_int_equal(ab_analyze(&s, &r, NULL, &err), 0);
 	assert_false(r.srm_warning);
+	assert_true(r.srm_applicable);
+	/* a bandit's allocation is unequal by design: no SRM check */
+	s.split[0] = s.split[1] = 0;
+	s.adaptive = 1;
+	assert_int_equal(ab_analyze(&s, &r, NULL, &err), 0);
+	assert_false(r.srm_applicable);
+	assert_false(r.srm_warning);
+	assert_null(strstr(r.verdict_text, "SAMPLE RATIO"));
 }
 
 static void test_analyze_days_revenue(void **state)

@@ -130,6 +130,8 @@ static void test_run_audience(void **state)
 	assert_int_equal(a->meta.run_id, 3);
 	assert_int_equal(a->data->variant_id[1], 31);
 	assert_non_null(strstr(a->meta.params, "SIMULATED"));
+	assert_string_equal(a->meta.split, "adaptive");   /* Thompson: no SRM check */
+	assert_false(a->res.srm_applicable);
 	exp_analysis_free(a);
 	sim_result_clear(&r);
 	sim_setup_clear(&s);
