@@ -1572,34 +1572,42 @@ int ds_clean(struct workspace *ws, const struct ds_clean_opts *o, struct ds_clea
 		if (r)
 			goto out;
 	}
-	/* copy with trim and fill */
+	/* the value of each column after trim, and which rows are kept (drop-empty
+	 * looks at the trimmed values before any fill) */
+	char **ex = xcalloc(info.ncols + 1, sizeof *ex);
+	struct sbuf keep = SBUF_INIT;
+	for (size_t i = 0; i < info.ncols; i++) {
+		char *qc = ws_quote_ident(info.cols[i].name);
+		ex[i] = o->trim ? xasprintf("(CASE WHEN typeof(%s)='text' THEN NULLIF(trim(%s),'') ELSE %s END)",
+		                            qc, qc, qc) : xstrdup(qc);
+		free(qc);
+	}
+	if (o->drop_empty && info.ncols) {
+		sbuf_adds(&keep, " WHERE NOT (");
+		for (size_t i = 0; i < info.ncols; i++)
+			sbuf_addf(&keep, "%scoalesce(%s,'') = ''", i ? " AND " : "", ex[i]);
+		sbuf_adds(&keep, ")");
+	}
+	/* copy with trim, drop-empty and fill */
 	sbuf_reset(&sql);
 	sbuf_addf(&sql, "INSERT INTO %s SELECT ", qn);
 	for (size_t i = 0; i < info.ncols; i++) {
-		char *qc = ws_quote_ident(info.cols[i].name);
-		struct sbuf e = SBUF_INIT;
-		if (o->trim)
-			sbuf_addf(&e, "CASE WHEN typeof(%s)='text' THEN NULLIF(trim(%s),'') ELSE %s END", qc, qc, qc);
-		else
-			sbuf_adds(&e, qc);
 		const char *fill = NULL;
 		for (size_t k = 0; k < o->nfills; k++)
 			if (strcasecmp(o->fills[k].column, info.cols[i].name) == 0)
 				fill = o->fills[k].value;
 		sbuf_adds(&sql, i ? ", " : "");
-		if (fill) {
-			/* the fill value is bound as text: keep it out of the SQL text */
-			sbuf_addf(&sql, "coalesce(%s, ?%zu)", sbuf_str(&e), i + 1);
-		} else
-			sbuf_adds(&sql, sbuf_str(&e));
-		sbuf_free(&e);
-		free(qc);
+		if (fill)   /* the fill value is bound, never pasted into the SQL */
+			sbuf_addf(&sql, "coalesce(%s, ?%zu)", ex[i], i + 1);
+		else
+			sbuf_adds(&sql, ex[i]);
 	}
-	sbuf_addf(&sql, " FROM %s ORDER BY rowid", qt);
+	sbuf_addf(&sql, " FROM %s%s ORDER BY rowid", qt, sbuf_str(&keep));
+	int cr = -1;
 	{
 		sqlite3_stmt *st;
 		if (ws_prepare(ws, sql.buf, &st, err))
-			goto out;
+			goto clean_fail;
 		for (size_t i = 0; i < info.ncols; i++)
 			for (size_t k = 0; k < o->nfills; k++)
 				if (strcasecmp(o->fills[k].column, info.cols[i].name) == 0) {
@@ -1616,36 +1624,29 @@ int ds_clean(struct workspace *ws, const struct ds_clean_opts *o, struct ds_clea
 		sqlite3_finalize(st);
 		if (r != SQLITE_DONE) {
 			ws_dberr(ws, err, "clean");
-			goto out;
+			goto clean_fail;
 		}
+		rep->empty_rows = rep->rows_in - sqlite3_changes64(ws->db);
 	}
 	for (size_t k = 0; k < o->nfills; k++) {
-		/* NULLs that the fill replaced: count them in the source after trim */
+		/* NULLs the fill replaced, among the rows kept */
 		int i = col_index(&info, o->fills[k].column);
-		char *qc = ws_quote_ident(info.cols[i].name);
 		int64_t c = 0;
 		sbuf_reset(&sql);
-		if (o->trim)
-			sbuf_addf(&sql, "SELECT count(*) FROM %s WHERE (CASE WHEN typeof(%s)='text' THEN "
-			          "NULLIF(trim(%s),'') ELSE %s END) IS NULL", qt, qc, qc, qc);
-		else
-			sbuf_addf(&sql, "SELECT count(*) FROM %s WHERE %s IS NULL", qt, qc);
-		free(qc);
+		sbuf_addf(&sql, "SELECT count(*) FROM %s%s%s %s IS NULL", qt, sbuf_str(&keep),
+		          keep.len ? " AND" : " WHERE", ex[i]);
 		if (scalar_i64(ws, sql.buf, &c, err))
-			goto out;
+			goto clean_fail;
 		rep->cells_filled += c;
 	}
-	if (o->drop_empty && info.ncols) {
-		sbuf_reset(&sql);
-		sbuf_addf(&sql, "DELETE FROM %s WHERE ", qn);
-		for (size_t i = 0; i < info.ncols; i++) {
-			char *qc = ws_quote_ident(info.cols[i].name);
-			sbuf_addf(&sql, "%scoalesce(%s,'') = ''", i ? " AND " : "", qc);
-			free(qc);
-		}
-		if (exec_count(ws, sql.buf, &rep->empty_rows, err))
-			goto out;
-	}
+	cr = 0;
+clean_fail:
+	for (size_t i = 0; i < info.ncols; i++)
+		free(ex[i]);
+	free(ex);
+	sbuf_free(&keep);
+	if (cr)
+		goto out;
 	if (o->dedupe && info.ncols) {
 		sbuf_reset(&sql);
 		sbuf_addf(&sql, "DELETE FROM %s WHERE rowid NOT IN (SELECT min(rowid) FROM %s GROUP BY ", qn, qn);

@@ -132,7 +132,8 @@ struct ds_clean_report {
 	int64_t duplicates;               /* rows dropped as duplicates */
 	int64_t cells_filled;             /* NULLs filled */
 };
-/* Applies trim, then fill, then drop-empty, then dedupe, in one transaction. */
+/* Applies trim, then drop-empty (on the trimmed values), then fill, then dedupe,
+ * in one transaction. */
 int ds_clean(struct workspace *ws, const struct ds_clean_opts *opts, struct ds_clean_report *rep,
              struct cl_err *err);
 

@@ -483,15 +483,15 @@ static void test_clean(void **state)
 		fail_msg("%s", err.msg);
 	assert_int_equal(r.rows_in, 6);
 	assert_int_equal(r.cells_trimmed, 2);     /* "  Ann " and "  " */
-	assert_int_equal(r.cells_filled, 5);      /* 3 scores (incl. empty row) + 2 cities */
-	assert_int_equal(r.empty_rows, 0);        /* the empty row got filled */
+	assert_int_equal(r.cells_filled, 3);      /* 2 scores + 1 city; the empty row is dropped first */
+	assert_int_equal(r.empty_rows, 1);
 	assert_int_equal(r.duplicates, 1);
-	assert_int_equal(r.rows_out, 5);
+	assert_int_equal(r.rows_out, 4);
 	ASSERT_SCALAR(ws, "SELECT typeof(score) || sum(score) FROM c2", "integer12");
 	ASSERT_SCALAR(ws, "SELECT city FROM c2 WHERE id=2", "unknown");
 	ASSERT_SCALAR(ws, "SELECT source FROM cl_datasets WHERE name='c2'", "clean:c");
 
-	/* without fill the empty row is dropped; dedupe on a key */
+	/* dedupe on a key */
 	co.into = "c3";
 	co.nfills = 0;
 	co.keys = keys;
