@@ -151,7 +151,7 @@ int cmd_generate(struct cli *cli, int argc, char **argv)
 	size_t nvars = 0;
 	int rc = 0;
 	const char *v;
-	long lv;
+	long lv = 0;
 
 	memset(&spec, 0, sizeof spec);
 	spec.temperature = -1;
@@ -175,9 +175,13 @@ int cmd_generate(struct cli *cli, int argc, char **argv)
 		}
 		else if (strcmp(a, "-n") == 0) {
 			ARG();
-			if (cli_parse_int("generate", "-n", v, &lv) || lv < 1 || lv > 1000) {
+			if (cli_parse_int("generate", "-n", v, &lv)) {
 				free(vars);
-				return lv < 1 || lv > 1000 ? cli_usage("generate", "-n wants 1 to 1000") : 2;
+				return 2;
+			}
+			if (lv < 1 || lv > 1000) {
+				free(vars);
+				return cli_usage("generate", "-n wants 1 to 1000");
 			}
 			spec.n = (int)lv;
 		}
@@ -207,7 +211,11 @@ int cmd_generate(struct cli *cli, int argc, char **argv)
 		}
 		else if (strcmp(a, "--concurrency") == 0) {
 			ARG();
-			if (cli_parse_int("generate", a, v, &lv) || lv < 1 || lv > 256) {
+			if (cli_parse_int("generate", a, v, &lv)) {
+				free(vars);
+				return 2;
+			}
+			if (lv < 1 || lv > 256) {
 				free(vars);
 				return cli_usage("generate", "--concurrency wants 1 to 256");
 			}

@@ -22,7 +22,7 @@ struct mock {
 };
 
 /* Start the named mock script (e.g. "mock_openai.py"); returns 0 or -1. */
-static int mock_start(struct mock *m, const char *script)
+static inline int mock_start(struct mock *m, const char *script)
 {
 	const char *top = getenv("COPYLAB_TOP");
 	char *path = xasprintf("%s/tests/%s", top && *top ? top : ".", script);
@@ -61,7 +61,7 @@ static int mock_start(struct mock *m, const char *script)
 	return 0;
 }
 
-static void mock_stop(struct mock *m)
+static inline void mock_stop(struct mock *m)
 {
 	if (m->pid > 0) {
 		kill(m->pid, SIGTERM);
@@ -70,14 +70,14 @@ static void mock_stop(struct mock *m)
 	}
 }
 
-static size_t mock_sink(char *p, size_t sz, size_t nm, void *ud)
+static inline size_t mock_sink(char *p, size_t sz, size_t nm, void *ud)
 {
 	sbuf_add(ud, p, sz * nm);
 	return sz * nm;
 }
 
 /* GET or POST path on the mock; returns the parsed JSON reply (caller deletes) or NULL. */
-static cJSON *mock_call(const struct mock *m, const char *path, int post)
+static inline cJSON *mock_call(const struct mock *m, const char *path, int post)
 {
 	struct sbuf sb = SBUF_INIT;
 	char *url = xasprintf("%s%s", m->base, path);
@@ -97,7 +97,7 @@ static cJSON *mock_call(const struct mock *m, const char *path, int post)
 }
 
 /* Highest concurrency the mock has seen since the last reset. */
-static int mock_max_concurrency(const struct mock *m)
+static inline int mock_max_concurrency(const struct mock *m)
 {
 	cJSON *j = mock_call(m, "/_stats", 0);
 	int v = j ? cJSON_GetObjectItem(j, "max_concurrency")->valueint : -1;
@@ -105,7 +105,7 @@ static int mock_max_concurrency(const struct mock *m)
 	return v;
 }
 
-static void mock_reset(const struct mock *m)
+static inline void mock_reset(const struct mock *m)
 {
 	cJSON_Delete(mock_call(m, "/_reset", 1));
 }
