@@ -2,12 +2,17 @@
  * scorers, the click-rate model, the LLM judge and their calibration. */
 #include "cli/cli.h"
 #include "core/claims.h"
+#include "core/config.h"
+#include "core/eval.h"
+#include "core/judge.h"
+#include "core/predict.h"
 #include "core/score.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <math.h>
 
 static char *read_stream(FILE *f)
 {
@@ -49,12 +54,14 @@ static int config_weights(struct scoreset *set, struct cl_err *err)
 struct score_env {
 	struct brand *brand;
 	struct claims_catalog *cat;
+	struct predictor *pred;
 };
 
 static void env_free(struct score_env *env)
 {
 	brand_free(env->brand);
 	claims_catalog_free(env->cat);
+	predictor_free(env->pred);
 }
 
 static int env_from_ws(struct workspace *ws, struct scoreset *set, struct score_env *env,
@@ -66,8 +73,11 @@ static int env_from_ws(struct workspace *ws, struct scoreset *set, struct score_
 		return -1;
 	if (env->cat && env->brand)
 		claims_catalog_set_brand(env->cat, env->brand->name);
+	if (predictor_load(ws, scoreset_lexicon(set), &env->pred, err))
+		return -1;
 	scoreset_set_brand(set, env->brand);
 	scoreset_set_catalog(set, env->cat);
+	scoreset_set_predictor(set, env->pred);
 	return 0;
 }
 
@@ -268,4 +278,273 @@ out:
 	env_free(&env);
 	scoreset_free(set);
 	return rc;
+}
+
+/* ---- eval ---- */
+
+struct eval_collect {
+	cJSON *arr;
+	double *comp;
+	long long *ids;
+	size_t n;
+	int json;
+};
+
+static void on_variant(void *ud, long long vid, int idx, const struct score_result *r,
+                       const char *judge_error)
+{
+	struct eval_collect *c = ud;
+	cJSON *o = score_result_json(r);
+	cJSON_AddNumberToObject(o, "id", (double)vid);
+	cJSON_AddNumberToObject(o, "idx", idx);
+	if (judge_error)
+		cJSON_AddStringToObject(o, "judge_error", judge_error);
+	cJSON_AddItemToArray(c->arr, o);
+	c->comp = xreallocarray(c->comp, c->n + 1, sizeof *c->comp);
+	c->ids = xreallocarray(c->ids, c->n + 1, sizeof *c->ids);
+	c->comp[c->n] = r->composite;
+	c->ids[c->n] = vid;
+	c->n++;
+	if (!c->json && judge_error)
+		fprintf(stderr, "copylab eval: variant %lld: %s\n", vid, judge_error);
+}
+
+int cmd_eval(struct cli *cli, int argc, char **argv)
+{
+	const char *run_arg = NULL, *provider = NULL;
+	int json = 0, judge = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--judge") == 0)
+			judge = 1;
+		else if (strcmp(argv[i], "--provider") == 0 && i + 1 < argc)
+			provider = argv[++i], judge = 1;
+		else if (argv[i][0] == '-')
+			return cli_usage("eval", "unknown option '%s'", argv[i]);
+		else if (!run_arg)
+			run_arg = argv[i];
+		else
+			return cli_usage("eval", "one RUN only");
+	}
+	long run;
+	if (!run_arg)
+		return cli_usage("eval", "which run? (see copylab runs)");
+	if (cli_parse_int("eval", "RUN", run_arg, &run))
+		return 2;
+	struct workspace *ws = cli_workspace(cli, 0);
+	if (!ws)
+		return 1;
+	struct cl_err err = {0};
+	struct scoreset *set;
+	if (scoreset_new(NULL, &set, &err))
+		return cli_fail(&err);
+	struct score_env env = {0};
+	struct cl_config *cfg = NULL;
+	struct provider *p = NULL;
+	int rc = 1;
+	struct eval_collect col = { cJSON_CreateArray(), NULL, NULL, 0, json };
+	if (config_weights(set, &err) || env_from_ws(ws, set, &env, &err))
+		goto out;
+	if (judge) {
+		if (config_load(NULL, &cfg, &err) || !(p = config_provider(cfg, provider, &err)))
+			goto out;
+	}
+	cli_catch_interrupt();
+	struct eval_opts o = { .judge = judge, .provider = p, .on_variant = on_variant, .ud = &col,
+	                       .cancel = cli_interrupt_flag() };
+	struct eval_summary sum;
+	if (eval_run(ws, set, run, &o, &sum, &err))
+		goto out;
+	/* ranking by composite, best first */
+	struct score_result *tmp = xcalloc(col.n ? col.n : 1, sizeof *tmp);
+	for (size_t i = 0; i < col.n; i++)
+		tmp[i].composite = col.comp[i];
+	size_t *order = score_rank(tmp, col.n);
+	free(tmp);
+	if (json) {
+		cJSON *out = cJSON_CreateObject();
+		cJSON_AddNumberToObject(out, "run_id", (double)run);
+		cJSON_AddStringToObject(out, "channel", sum.channel);
+		cJSON_AddStringToObject(out, "lang", sum.lang);
+		if (sum.row_ref[0])
+			cJSON_AddStringToObject(out, "row", sum.row_ref);
+		if (judge) {
+			cJSON *j = cJSON_AddObjectToObject(out, "judge");
+			cJSON_AddStringToObject(j, "provider", p->name);
+			cJSON_AddBoolToObject(j, "fallback", sum.judge_fallback);
+			if (sum.judge_fallback)
+				cJSON_AddStringToObject(j, "note", "offline provider: the judge fell back to the "
+				                        "heuristic scorers' composite");
+			cJSON_AddNumberToObject(j, "judged", (double)sum.judged);
+			cJSON_AddNumberToObject(j, "errors", (double)sum.judge_errors);
+		}
+		if (env.pred) {
+			cJSON *m = predictor_metrics_json(env.pred);
+			cJSON_AddItemToObject(out, "predictor", m);
+		}
+		cJSON *rk = cJSON_AddArrayToObject(out, "ranking");
+		for (size_t i = 0; i < col.n; i++)
+			cJSON_AddItemToArray(rk, cJSON_CreateNumber((double)col.ids[order[i]]));
+		cJSON_AddBoolToObject(out, "cancelled", sum.cancelled);
+		cJSON_AddItemToObject(out, "variants", col.arr);
+		col.arr = NULL;
+		cli_print_json(out);
+	} else {
+		printf("run %ld: %zu variants scored%s%s%s\n", run, sum.scored,
+		       sum.channel[0] ? " for " : "", sum.channel, sum.cancelled ? " (cancelled)" : "");
+		if (judge)
+			printf("judge: %s%s\n", p->name, sum.judge_fallback
+			       ? " (offline: fell back to the heuristic scorers' composite)" : "");
+		if (env.pred) {
+			const struct predict_metrics *m = predictor_metrics(env.pred);
+			printf("predicted: click-rate model, cross-validated Spearman %.2f [%.2f, %.2f] on %zu campaigns\n",
+			       m->spearman, m->spearman_lo, m->spearman_hi, m->n);
+		}
+		printf("rank  variant  composite\n");
+		for (size_t i = 0; i < col.n; i++)
+			printf("%4zu  %7lld  %.3f\n", i + 1, col.ids[order[i]], col.comp[order[i]]);
+	}
+	free(order);
+	rc = 0;
+out:
+	if (rc && err.msg[0])
+		cli_fail(&err);
+	cJSON_Delete(col.arr);
+	free(col.comp);
+	free(col.ids);
+	config_free(cfg);
+	env_free(&env);
+	scoreset_free(set);
+	return rc;
+}
+
+/* ---- predictor ---- */
+
+int cmd_predictor(struct cli *cli, int argc, char **argv)
+{
+	const char *table = NULL, *channel = NULL, *segment = NULL, *text = NULL;
+	int json = 0;
+	if (argc < 2)
+		return cli_usage("predictor", "train, show or predict?");
+	const char *sub = argv[1];
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--table") == 0 && i + 1 < argc)
+			table = argv[++i];
+		else if (strcmp(argv[i], "--channel") == 0 && i + 1 < argc)
+			channel = argv[++i];
+		else if (strcmp(argv[i], "--segment") == 0 && i + 1 < argc)
+			segment = argv[++i];
+		else if (argv[i][0] == '-')
+			return cli_usage("predictor", "unknown option '%s'", argv[i]);
+		else if (!text && strcmp(sub, "predict") == 0)
+			text = argv[i];
+		else
+			return cli_usage("predictor", "unexpected '%s'", argv[i]);
+	}
+	if (strcmp(sub, "train") && strcmp(sub, "show") && strcmp(sub, "predict"))
+		return cli_usage("predictor", "unknown subcommand '%s' (train, show, predict)", sub);
+	if (strcmp(sub, "predict") == 0 && !text)
+		return cli_usage("predictor", "predict wants the TEXT of the copy");
+	struct workspace *ws = cli_workspace(cli, 0);
+	if (!ws)
+		return 1;
+	struct cl_err err = {0};
+	struct lexicon *lx = NULL;
+	struct predictor *p = NULL;
+	int rc = 1;
+	if (lex_load(NULL, &lx, &err))
+		goto out;
+	if (strcmp(sub, "train") == 0) {
+		if (predictor_train_table(ws, table, lx, NULL, &p, &err) || predictor_save(ws, p, &err))
+			goto out;
+	} else {
+		if (predictor_load(ws, lx, &p, &err))
+			goto out;
+		if (!p) {
+			cli_failf("no click-rate model yet: run `copylab predictor train` first");
+			goto out;
+		}
+	}
+	cJSON *m = predictor_metrics_json(p);
+	if (strcmp(sub, "predict") == 0) {
+		double ctr = predictor_predict(p, text, channel, segment);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "predicted_ctr", ctr);
+		cJSON_AddNumberToObject(o, "percentile", predictor_percentile(p, ctr));
+		cJSON_AddItemToObject(o, "validation", m);
+		if (json)
+			cli_print_json(o);
+		else {
+			printf("predicted click rate %.3f%% (better than %.0f%% of past campaigns)\n", ctr * 100,
+			       predictor_percentile(p, ctr) * 100);
+			printf("validation: cross-validated Spearman %.2f [95%% CI %.2f, %.2f], R² %.3f, n %zu — %s\n",
+			       predictor_metrics(p)->spearman, predictor_metrics(p)->spearman_lo,
+			       predictor_metrics(p)->spearman_hi, predictor_metrics(p)->r2, predictor_metrics(p)->n,
+			       cJSON_GetObjectItem(m, "verdict")->valuestring);
+			cJSON_Delete(o);
+		}
+	} else if (json)
+		cli_print_json(m);
+	else {
+		const struct predict_metrics *x = predictor_metrics(p);
+		printf("click-rate model on table '%s' (%zu campaigns, %d-fold cross-validation)\n",
+		       predictor_source(p), x->n, x->folds);
+		printf("  Spearman rho  %.3f  [95%% CI %.3f, %.3f]\n", x->spearman, x->spearman_lo, x->spearman_hi);
+		printf("  R²            %.3f\n", x->r2);
+		printf("  MSE           %.3g  (constant baseline %.3g)\n", x->mse, x->baseline_mse);
+		printf("  verdict       %s\n", cJSON_GetObjectItem(m, "verdict")->valuestring);
+		cJSON_Delete(m);
+	}
+	rc = 0;
+out:
+	if (rc && err.msg[0])
+		cli_fail(&err);
+	predictor_free(p);
+	lex_free(lx);
+	return rc;
+}
+
+/* ---- calibrate ---- */
+
+int cmd_calibrate(struct cli *cli, int argc, char **argv)
+{
+	int json = 0, sim = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--include-simulated") == 0)
+			sim = 1;
+		else
+			return cli_usage("calibrate", "unknown argument '%s'", argv[i]);
+	}
+	struct workspace *ws = cli_workspace(cli, 0);
+	if (!ws)
+		return 1;
+	struct cl_err err = {0};
+	struct calib_report r;
+	if (calibrate_run(ws, sim, &r, &err))
+		return cli_fail(&err);
+	if (json)
+		cli_print_json(calibrate_json(&r));
+	else {
+		printf("calibration against %zu A/B arms in %zu experiments%s\n", r.arms, r.experiments,
+		       sim ? " (SIMULATED experiments included)" : "");
+		if (!r.n)
+			printf("no A/B arms are linked to scored variants yet: run `copylab eval RUN`, then "
+			       "import results with `copylab abimport FILE --experiment NAME --run RUN`\n");
+		for (size_t i = 0; i < r.n; i++) {
+			const struct calib_row *c = &r.v[i];
+			if (isnan(c->lo))
+				printf("  %-16s n %-4zu rho %-6s               %s\n", c->scorer, c->n,
+				       isnan(c->rho) ? "-" : "", c->verdict);
+			else
+				printf("  %-16s n %-4zu rho %+.2f [%+.2f, %+.2f]  %s\n", c->scorer, c->n, c->rho,
+				       c->lo, c->hi, c->verdict);
+		}
+	}
+	calibrate_report_free(&r);
+	return 0;
 }

@@ -1,0 +1,353 @@
+/* eval.c — score a run's variants; calibrate scorers against A/B results. */
+#include "core/eval.h"
+#include "core/rankstat.h"
+#include "core/template.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int eval_load_row(struct workspace *ws, const char *row_ref, cJSON **out, struct cl_err *err)
+{
+	*out = NULL;
+	const char *colon = strrchr(row_ref, ':');
+	if (!colon || colon == row_ref || !colon[1])
+		return cl_err_set(err, CL_EINVAL, "row '%s': want TABLE:ID", row_ref);
+	char *table = xstrndup(row_ref, (size_t)(colon - row_ref));
+	int rc = 0;
+	if (!ws_table_exists(ws, table)) {
+		rc = cl_err_set(err, CL_ENOTFOUND, "row '%s': no table '%s'", row_ref, table);
+		free(table);
+		return rc;
+	}
+	char *q = ws_quote_ident(table);
+	char *sql = xasprintf("SELECT * FROM %s WHERE CAST(id AS TEXT) = ? LIMIT 1", q);
+	sqlite3_stmt *st;
+	struct cl_err e2 = {0};
+	if (ws_prepare(ws, sql, &st, &e2)) {
+		/* no id column: match on rowid */
+		free(sql);
+		sql = xasprintf("SELECT * FROM %s WHERE rowid = ? LIMIT 1", q);
+		rc = ws_prepare(ws, sql, &st, err);
+	}
+	free(q);
+	free(sql);
+	free(table);
+	if (rc)
+		return -1;
+	sqlite3_bind_text(st, 1, colon + 1, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		cJSON *o = cJSON_CreateObject();
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			const char *name = sqlite3_column_name(st, i);
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_INTEGER:
+			case SQLITE_FLOAT:
+				cJSON_AddNumberToObject(o, name, sqlite3_column_double(st, i));
+				break;
+			case SQLITE_NULL:
+				cJSON_AddNullToObject(o, name);
+				break;
+			default:
+				cJSON_AddStringToObject(o, name, (const char *)sqlite3_column_text(st, i));
+			}
+		}
+		*out = o;
+	} else
+		rc = cl_err_set(err, CL_ENOTFOUND, "row '%s' not found", row_ref);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static const char *extra_str(const struct template *t, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(t->extra, key);
+	return cJSON_IsString(v) && *v->valuestring ? v->valuestring : NULL;
+}
+
+int eval_run(struct workspace *ws, struct scoreset *set, long long run_id,
+             const struct eval_opts *opts, struct eval_summary *out, struct cl_err *err)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st;
+	if (ws_prepare(ws, "SELECT prompt_id, row_ref, segment, prompt_text FROM cl_runs WHERE id = ?",
+	               &st, err))
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return cl_err_set(err, CL_ENOTFOUND, "no run %lld (see copylab runs)", run_id);
+	}
+	long long prompt_id = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 0);
+	char *row_ref = sqlite3_column_text(st, 1) ? xstrdup((const char *)sqlite3_column_text(st, 1)) : NULL;
+	char *run_seg = sqlite3_column_text(st, 2) ? xstrdup((const char *)sqlite3_column_text(st, 2)) : NULL;
+	char *brief = sqlite3_column_text(st, 3) ? xstrndup((const char *)sqlite3_column_text(st, 3), 600) : NULL;
+	sqlite3_finalize(st);
+
+	struct template *t = NULL;
+	cJSON *product = NULL;
+	struct judge_rubric rubric = {0};
+	int own_rubric = 0, rc = 0;
+	if (prompt_id > 0) {
+		struct cl_err e2 = {0};
+		if (template_load_id(ws, prompt_id, &t, &e2))
+			t = NULL;   /* free-text prompts have no template: score without a channel */
+	}
+	const char *channel = t ? t->channel : NULL;
+	const char *lang = t && t->language && (strcmp(t->language, "en") == 0 || strcmp(t->language, "zh") == 0)
+	                 ? t->language : NULL;
+	if (t && extra_str(t, "weights") && scoreset_set_weights_text(set, extra_str(t, "weights"), err)) {
+		cl_err_prefix(err, "template %s", t->origin ? t->origin : t->name);
+		rc = -1;
+	}
+	if (rc == 0 && row_ref && eval_load_row(ws, row_ref, &product, err))
+		rc = -1;
+	if (rc == 0 && opts && opts->judge && !opts->rubric) {
+		own_rubric = 1;
+		if (t && extra_str(t, "rubric"))
+			rc = judge_rubric_from_text(extra_str(t, "rubric"), &rubric, err);
+		else
+			judge_rubric_default(&rubric);
+	}
+	const struct judge_rubric *rub = opts && opts->rubric ? opts->rubric : &rubric;
+	snprintf(out->channel, sizeof out->channel, "%s", channel ? channel : "");
+	snprintf(out->lang, sizeof out->lang, "%s", lang ? lang : "");
+	snprintf(out->row_ref, sizeof out->row_ref, "%s", row_ref ? row_ref : "");
+	if (opts && opts->judge)
+		out->judge_fallback = judge_is_offline(opts->provider);
+
+	if (rc == 0)
+		rc = ws_prepare(ws, "SELECT id, idx, segment, fields, text FROM cl_variants WHERE run_id = ?"
+		                " AND error IS NULL ORDER BY round, idx", &st, err);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, run_id);
+		int s;
+		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+			if (opts && opts->cancel && *opts->cancel) {
+				out->cancelled = 1;
+				break;
+			}
+			long long vid = sqlite3_column_int64(st, 0);
+			int idx = sqlite3_column_int(st, 1);
+			const char *seg = (const char *)sqlite3_column_text(st, 2);
+			const char *ftxt = (const char *)sqlite3_column_text(st, 3);
+			const char *text = (const char *)sqlite3_column_text(st, 4);
+			cJSON *fields = ftxt ? cJSON_Parse(ftxt) : NULL;
+			if (fields && !cJSON_IsObject(fields)) {
+				cJSON_Delete(fields);
+				fields = NULL;
+			}
+			out->variants++;
+			struct score_input in = {
+				.text = fields ? NULL : (text ? text : ""), .fields = fields, .channel = channel,
+				.lang = lang, .segment = seg ? seg : run_seg, .product = product,
+			};
+			struct score_result r;
+			if (score_text(set, &in, &r, err)) {
+				cJSON_Delete(fields);
+				rc = -1;
+				break;
+			}
+			char *jerr = NULL;
+			if (opts && opts->judge) {
+				struct judge_ctx jc = { channel, r.lang, brief, NULL };
+				double v;
+				cJSON *d = NULL;
+				struct cl_err je = {0};
+				struct sbuf joined = SBUF_INIT;
+				const char *jt = in.text;
+				if (!jt) {
+					const cJSON *f;
+					cJSON_ArrayForEach(f, fields)
+						if (cJSON_IsString(f))
+							sbuf_addf(&joined, "%s%s: %s", joined.len ? "\n" : "", f->string, f->valuestring);
+					jt = sbuf_str(&joined);
+				}
+				if (judge_grade(opts->provider, rub, &jc, jt, set, &v, &d, &je) == 0) {
+					score_result_put(&r, set, "judge", v, 3.0, d);
+					out->judged++;
+				} else {
+					out->judge_errors++;
+					jerr = xstrdup(je.msg);
+				}
+				sbuf_free(&joined);
+			}
+			cJSON_Delete(fields);
+			if (ws_begin(ws, err) || score_store(ws, vid, &r, err) || ws_commit(ws, err)) {
+				ws_rollback(ws);
+				score_result_free(&r);
+				free(jerr);
+				rc = -1;
+				break;
+			}
+			out->scored++;
+			if (opts && opts->on_variant)
+				opts->on_variant(opts->ud, vid, idx, &r, jerr);
+			score_result_free(&r);
+			free(jerr);
+		}
+		if (rc == 0 && s != SQLITE_ROW && s != SQLITE_DONE)
+			rc = ws_dberr(ws, err, "reading variants");
+		sqlite3_finalize(st);
+	}
+	if (rc == 0 && out->variants == 0)
+		rc = cl_err_set(err, CL_ENOTFOUND, "run %lld has no variants without errors to score", run_id);
+	if (own_rubric)
+		judge_rubric_free(&rubric);
+	template_free(t);
+	cJSON_Delete(product);
+	free(row_ref);
+	free(run_seg);
+	free(brief);
+	return rc;
+}
+
+/* ---- calibration ---- */
+
+struct arm_obs {
+	long long exp_id, variant_id;
+	double n, conv;
+	double rel;        /* rate relative to the experiment's pooled rate */
+};
+
+static const char *verdict_for(size_t n, double rho, double lo, double hi)
+{
+	if (n < 4 || isnan(rho))
+		return "too few arms to tell: needs at least 4 A/B arms linked to scored variants";
+	if (lo > 0)
+		return rho >= 0.5 ? "trust it: its scores track observed results well"
+		                  : "some signal: higher scores tended to do better, loosely";
+	if (hi < 0)
+		return "runs against the results: its higher scores did worse";
+	return "no clear relation yet: the interval spans zero";
+}
+
+int calibrate_run(struct workspace *ws, int include_simulated, struct calib_report *out,
+                  struct cl_err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->include_simulated = include_simulated;
+	sqlite3_stmt *st;
+	if (ws_prepare(ws,
+	               "SELECT e.id, a.variant_id, SUM(r.n), SUM(r.conversions) FROM cl_arms a"
+	               " JOIN cl_experiments e ON e.id = a.experiment_id"
+	               " JOIN cl_results r ON r.arm_id = a.id"
+	               " WHERE a.variant_id IS NOT NULL AND (e.simulated = 0 OR ?1)"
+	               " AND EXISTS (SELECT 1 FROM cl_scores s WHERE s.variant_id = a.variant_id)"
+	               " GROUP BY a.id HAVING SUM(r.n) > 0 ORDER BY e.id, a.id", &st, err))
+		return -1;
+	sqlite3_bind_int(st, 1, include_simulated ? 1 : 0);
+	struct arm_obs *arms = NULL;
+	size_t na = 0;
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		arms = xreallocarray(arms, na + 1, sizeof *arms);
+		arms[na++] = (struct arm_obs){ sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+		                               sqlite3_column_double(st, 2), sqlite3_column_double(st, 3), 0 };
+	}
+	sqlite3_finalize(st);
+	if (s != SQLITE_DONE) {
+		free(arms);
+		return ws_dberr(ws, err, "reading A/B results");
+	}
+	/* relative rates within each experiment; experiments with one linked arm are dropped */
+	size_t keep = 0;
+	for (size_t i = 0; i < na;) {
+		size_t j = i;
+		double n = 0, c = 0;
+		while (j < na && arms[j].exp_id == arms[i].exp_id)
+			n += arms[j].n, c += arms[j].conv, j++;
+		if (j - i >= 2) {
+			double pooled = c / n;
+			for (size_t k = i; k < j; k++) {
+				arms[k].rel = pooled > 0 ? (arms[k].conv / arms[k].n) / pooled : 0;
+				arms[keep++] = arms[k];
+			}
+			out->experiments++;
+		}
+		i = j;
+	}
+	na = keep;
+	out->arms = na;
+	/* every scorer stored for those variants */
+	if (ws_prepare(ws, "SELECT value FROM cl_scores WHERE variant_id = ? AND scorer = ?", &st, err)) {
+		free(arms);
+		return -1;
+	}
+	sqlite3_stmt *names;
+	if (ws_prepare(ws, "SELECT DISTINCT scorer FROM cl_scores ORDER BY scorer = 'composite' DESC,"
+	               " scorer = 'judge' DESC, scorer", &names, err)) {
+		sqlite3_finalize(st);
+		free(arms);
+		return -1;
+	}
+	double *x = xcalloc(na ? na : 1, sizeof *x), *y = xcalloc(na ? na : 1, sizeof *y);
+	while (sqlite3_step(names) == SQLITE_ROW) {
+		const char *sc = (const char *)sqlite3_column_text(names, 0);
+		size_t m = 0;
+		for (size_t i = 0; i < na; i++) {
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, arms[i].variant_id);
+			sqlite3_bind_text(st, 2, sc, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+				x[m] = sqlite3_column_double(st, 0);
+				y[m] = arms[i].rel;
+				m++;
+			}
+		}
+		if (!m)
+			continue;
+		struct rank_corr rc;
+		rank_spearman(x, y, m, 0.95, &rc);
+		out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
+		out->v[out->n++] = (struct calib_row){ xstrdup(sc), m, rc.rho, rc.lo, rc.hi, rc.p_value,
+		                                       verdict_for(m, rc.rho, rc.lo, rc.hi) };
+	}
+	sqlite3_finalize(names);
+	sqlite3_finalize(st);
+	free(x);
+	free(y);
+	free(arms);
+	return 0;
+}
+
+static void num_or_null(cJSON *o, const char *k, double v)
+{
+	if (isnan(v))
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddNumberToObject(o, k, round(v * 1e6) / 1e6);
+}
+
+cJSON *calibrate_json(const struct calib_report *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "experiments", (double)r->experiments);
+	cJSON_AddNumberToObject(o, "arms", (double)r->arms);
+	cJSON_AddStringToObject(o, "rate", "conversions / n of each arm, relative to its experiment's pooled rate");
+	cJSON_AddStringToObject(o, "method", "Spearman rank correlation, 95% interval by Fisher z with "
+	                        "standard error sqrt(1.06/(n-3))");
+	cJSON_AddBoolToObject(o, "simulated_included", r->include_simulated);
+	cJSON *a = cJSON_AddArrayToObject(o, "scorers");
+	for (size_t i = 0; i < r->n; i++) {
+		cJSON *s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "scorer", r->v[i].scorer);
+		cJSON_AddNumberToObject(s, "n", (double)r->v[i].n);
+		num_or_null(s, "rho", r->v[i].rho);
+		num_or_null(s, "ci_low", r->v[i].lo);
+		num_or_null(s, "ci_high", r->v[i].hi);
+		num_or_null(s, "p_value", r->v[i].p_value);
+		cJSON_AddStringToObject(s, "verdict", r->v[i].verdict);
+		cJSON_AddItemToArray(a, s);
+	}
+	return o;
+}
+
+void calibrate_report_free(struct calib_report *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].scorer);
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
