@@ -511,7 +511,11 @@ static const char *currency(const cJSON *brand, int zh)
 		if (!strcasecmp(cur, "SGD"))
 			return "S$";
 	}
-	return zh ? "¥" : "$";
+	/* A brand with a Chinese name prices in yuan. */
+	const char *nz = cJSON_GetStringValue(cJSON_GetObjectItem(brand, "name_zh"));
+	if (zh || (nz && *nz))
+		return "¥";
+	return "$";
 }
 
 static void set_tone(struct ctx *c, const char *tone)
@@ -923,7 +927,7 @@ static char *hashtags(struct ctx *c, int n)
 }
 
 /* The body-like field of a channel, assembled from sentences. */
-static char *compose_body(struct ctx *c, const char *field, size_t limit, int has_cta_field)
+static char *compose_body(struct ctx *c, const char *field, size_t limit, unsigned have)
 {
 	struct sents ss = { NULL, 0 };
 	char *hook = pick(c, sect2(c, "hooks", c->tone), "hook", PICK_ROT, 0);
@@ -945,14 +949,14 @@ static char *compose_body(struct ctx *c, const char *field, size_t limit, int ha
 		sents_add(&ss, b, 1, K_HOOK);
 		if (urgent)
 			sents_add(&ss, pick(c, sect(c, "urgency"), "urg", PICK_RAND, 0), 3, K_PLAIN);
-		if (!has_cta_field)
+		if (!(have & (1u << F_CTA)))
 			sents_add(&ss, cta_sentence(c, 0), 2, K_CTA);
 		free(hook);
 	} else if (chan_is(c, "search-ad")) {
 		char *b = pick_benefit(c, PICK_ROT, "sb");
 		sents_add(&ss, b, 1, K_HOOK);
 		sents_add(&ss, offer_sentence(c), 2, K_PLAIN);
-		if (!has_cta_field)
+		if (!(have & (1u << F_CTA)))
 			sents_add(&ss, cta_sentence(c, 0), 2, K_CTA);
 		free(hook);
 	} else if (chan_is(c, "social")) {
@@ -963,9 +967,10 @@ static char *compose_body(struct ctx *c, const char *field, size_t limit, int ha
 			sents_add(&ss, pick(c, sect(c, "proof"), "proof", PICK_RAND, 0), 4, K_PLAIN);
 		if (urgent)
 			sents_add(&ss, pick(c, sect(c, "urgency"), "urg", PICK_RAND, 0), 3, K_PLAIN);
-		if (!has_cta_field)
+		if (!(have & (1u << F_CTA)))
 			sents_add(&ss, cta_sentence(c, 0), 1, K_CTA);
-		sents_add(&ss, hashtags(c, 2 + (int)rnd(c, 2)), 5, K_PLAIN);
+		if (!(have & (1u << F_HASHTAGS)))
+			sents_add(&ss, hashtags(c, 2 + (int)rnd(c, 2)), 5, K_PLAIN);
 	} else {
 		/* email, landing and anything else: a short paragraph. */
 		if (c->v[V_AUDIENCE] && rnd(c, 3) == 0)
@@ -979,7 +984,7 @@ static char *compose_body(struct ctx *c, const char *field, size_t limit, int ha
 		sents_add(&ss, offer_sentence(c), 3, K_PLAIN);
 		if (urgent || rnd(c, 3) == 0)
 			sents_add(&ss, pick(c, sect(c, "urgency"), "urg", PICK_RAND, 0), 4, K_PLAIN);
-		if (!has_cta_field)
+		if (!(have & (1u << F_CTA)))
 			sents_add(&ss, cta_sentence(c, 0), 2, K_CTA);
 		sents_add(&ss, pick(c, sect2(c, "closers", c->tone), "close", PICK_RAND, 0), 6, K_PLAIN);
 	}
@@ -989,7 +994,7 @@ static char *compose_body(struct ctx *c, const char *field, size_t limit, int ha
 	return out;
 }
 
-static char *compose_field(struct ctx *c, const char *field, size_t limit, int has_cta_field)
+static char *compose_field(struct ctx *c, const char *field, size_t limit, unsigned have)
 {
 	int kind = field_kind(field);
 	char *s = NULL;
@@ -1013,7 +1018,7 @@ static char *compose_field(struct ctx *c, const char *field, size_t limit, int h
 		s = pick_cta(c, PICK_ROT, limit);
 		break;
 	case F_BODY:
-		s = compose_body(c, field, limit, has_cta_field);
+		s = compose_body(c, field, limit, have);
 		break;
 	case F_HASHTAGS:
 		s = hashtags(c, 3);
@@ -1318,12 +1323,13 @@ static const char *line_field(const char *const *fields, size_t n)
 	return NULL;
 }
 
-static int has_kind(const char *const *fields, size_t n, int kind)
+/* Bit (1 << kind) set for each kind of field present. */
+static unsigned kinds_of(const char *const *fields, size_t n)
 {
+	unsigned m = 0;
 	for (size_t i = 0; i < n; i++)
-		if (field_kind(fields[i]) == kind)
-			return 1;
-	return 0;
+		m |= 1u << field_kind(fields[i]);
+	return m;
 }
 
 static void put_field(cJSON *o, const char *f, char *text)
@@ -1489,11 +1495,11 @@ static void apply_op(struct ctx *c, unsigned op, cJSON *o, const char *const *fi
 static char *compose_fields(struct ctx *c, const char *const *fields, size_t nf)
 {
 	cJSON *o = cJSON_CreateObject();
-	int has_cta = has_kind(fields, nf, F_CTA);
+	unsigned have = kinds_of(fields, nf);
 	for (size_t i = 0; i < nf; i++) {
 		size_t lim = offline_field_limit(c->channel, fields[i], c->zh ? "zh" : "en");
 		cJSON_DeleteItemFromObjectCaseSensitive(o, fields[i]);
-		char *s = compose_field(c, fields[i], lim, has_cta);
+		char *s = compose_field(c, fields[i], lim, have);
 		cJSON_AddStringToObject(o, fields[i], s);
 		free(s);
 	}
@@ -1614,7 +1620,7 @@ int offline_compose(const struct offline_req *req, char **out_json, struct cl_er
 		cJSON_Delete(o);
 		o = f;
 	} else {
-		int has_cta = has_kind(fields, nf, F_CTA);
+		unsigned have = kinds_of(fields, nf);
 		for (size_t i = 0; i < nf; i++) {
 			const cJSON *v = cJSON_GetObjectItemCaseSensitive(parent, fields[i]);
 			if (cJSON_IsString(v)) {
@@ -1625,7 +1631,7 @@ int offline_compose(const struct offline_req *req, char **out_json, struct cl_er
 				free(t);
 			} else {
 				size_t lim = offline_field_limit(c.channel, fields[i], c.zh ? "zh" : "en");
-				char *s = compose_field(&c, fields[i], lim, has_cta);
+				char *s = compose_field(&c, fields[i], lim, have);
 				cJSON_AddStringToObject(o, fields[i], s);
 				free(s);
 			}
