@@ -328,6 +328,14 @@ static void complete_slot(struct slot *s, struct provider_result *res, int cache
 	}
 	if (!v->fields)
 		cl_fatal("out of memory (variant fields)");
+	if (!cached && !job->p->type->local && v->tokens_in > 0) {
+		/* Servers silently cut prompts longer than their context and then
+		 * report the cut count: a big gap from our estimate is worth saying. */
+		size_t est = (strlen(job->user) + (job->system ? strlen(job->system) : 0)) / 4;
+		if (est > 200 && (size_t)v->tokens_in * 3 < est)
+			jlog(job, "variant %d: the server counted %ld prompt tokens where about %zu were "
+			     "sent; it may have cut the prompt to fit its context", s->idx, v->tokens_in, est);
+	}
 	if (v->tokens_in > 0)
 		job->tin += v->tokens_in;
 	if (v->tokens_out > 0)

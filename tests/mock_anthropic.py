@@ -28,6 +28,7 @@ class Handler(mock_openai.Handler):
             return
         text = self.request_text(req)
         d = mock_openai.parse_directives(text)
+        d.update(mock_openai.parse_directives("[mock:" + self.headers.get("X-Mock", "") + "]"))
         key = json.dumps(sorted(d.items()))
         with st.lock:
             st.log.append({"seq": seq, "path": self.path, "headers": dict(self.headers.items()),

@@ -26,6 +26,7 @@ in an "X-Mock" header ("k=v;k2=v2"):
   streamerror       a 200 stream whose second event is an error object
   llama             llama.cpp style: usage in the finish chunk, extra "timings", no role
   nodone            no "data: [DONE]" at the end
+  cut=N             report N prompt tokens (as a server that cut the prompt does)
   intcode           error JSON with an integer code and no "param" (llama.cpp)
   auth=KEY          reply 401 unless "Authorization: Bearer KEY"; a bare "auth"
                     expects the key in the mock's own $MOCK_API_KEY (so tests need not
@@ -232,7 +233,10 @@ class Handler(BaseHTTPRequestHandler):
             return json.dumps(copy_fields(seq, prompt), ensure_ascii=False) + "\n"
         return f"Reply {seq}: a fresh line of copy — 新品上市 🎉 ({len(prompt)} chars in)."
 
-    def usage(self, req, content):
+    def usage(self, req, content, d=None):
+        if d and "cut" in d:          # a server that cut the prompt to its context
+            return {"prompt_tokens": int(d["cut"]), "completion_tokens": max(1, len(content) // 4),
+                    "total_tokens": 0}
         return {"prompt_tokens": max(1, len(self.request_text(req)) // 4),
                 "completion_tokens": max(1, len(content) // 4),
                 "total_tokens": 0}
@@ -240,7 +244,7 @@ class Handler(BaseHTTPRequestHandler):
     def reply(self, req, d, seq, active):
         model = req.get("model") or "gpt-3.5-turbo"
         content = self.content_for(req, d, seq)
-        usage = self.usage(req, content)
+        usage = self.usage(req, content, d)
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         if not req.get("stream"):
             body = json.dumps({"id": f"chatcmpl-{seq}", "object": "chat.completion", "model": model,

@@ -269,6 +269,9 @@ try:
         if os.path.exists(fp):
             with open(fp, "rb") as f:
                 check(b"SECRET" not in f.read(), f"key in {fp}")
+    # A server that cut a long prompt is noticed in the verbose log.
+    p = run("-v", "generate", "--prompt-text", "long " * 400 + "[mock:cut=20]", "--no-cache", expect=0)
+    check("may have cut the prompt" in p.stderr, "prompt-cut warning")
     # Usage errors.
     run("generate", expect=2)
     run("generate", "--prompt-text", "x", "--template", "y", expect=2)

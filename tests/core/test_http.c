@@ -178,6 +178,10 @@ static void test_500_then_success_and_exhausted(void **state)
 	assert_non_null(strstr(o.res.error, "HTTP 500"));
 	assert_int_equal(o.res.attempts, 3);
 	o_clear(&o);
+	/* llama.cpp's shape: integer code, no param. */
+	run(p, &opts, "x [mock:status=400,intcode]", 0, &o, 1);
+	assert_non_null(strstr(o.res.error, "server_error 400: mock failure 400"));
+	o_clear(&o);
 	/* A 400 is not retried. */
 	run(p, &opts, "x [mock:status=400]", 0, &o, 1);
 	assert_int_equal(o.res.attempts, 1);
