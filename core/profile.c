@@ -110,10 +110,14 @@ static void tab_grow(struct acc *a)
 	a->cap = ncap;
 }
 
-/* Count one key (tag + bytes). */
-static void count_key(struct acc *a, char tag, const void *v, size_t n)
+static uint64_t key_hash(char tag, const void *v, size_t n)
 {
-	uint64_t h = hash_bytes(v, n, (uint64_t)(unsigned char)tag * 0x100000001B3ull);
+	return hash_bytes(v, n, (uint64_t)(unsigned char)tag * 0x100000001B3ull);
+}
+
+/* Count one key (tag + bytes) whose hash is h. */
+static void count_key(struct acc *a, char tag, const void *v, size_t n, uint64_t h)
+{
 	if (a->full)
 		hll_add(a, h);
 	if (a->used * 4 >= a->cap * 3 && !a->full)
@@ -325,6 +329,16 @@ static void finish(struct acc *a, struct profile_col *c)
 	}
 }
 
+/* One key of the current row, waiting to be counted. */
+struct pend {
+	struct acc *a;
+	const void *v;
+	size_t      n;
+	uint64_t    h;
+	int64_t     ibuf;
+	char        tag;
+};
+
 static void acc_free(struct acc *a)
 {
 	free(a->min_s);
@@ -361,6 +375,7 @@ int profile_table(struct workspace *ws, const char *table, const char *pred,
 	sqlite3_stmt *st = NULL;
 	struct acc *acc = NULL;
 	struct profile *p = NULL;
+	struct pend *pend = NULL;
 	int with = pred && *pred;
 	int64_t expected = 0;
 	double t0 = cl_now_ms();
@@ -397,19 +412,28 @@ int profile_table(struct workspace *ws, const char *table, const char *pred,
 		p->cols[i].type = xstrdup(t ? t : "text");
 	}
 	int64_t rows = 0;
+	/* Keys of one row are hashed first and their slots prefetched, then
+	 * counted: the hash tables of high-cardinality columns miss the cache,
+	 * and this lets those misses overlap. */
+	pend = xcalloc(nc ? nc : 1, sizeof *pend);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t np = 0;
 		for (size_t i = 0; i < nc; i++) {
 			struct acc *a = &acc[i];
+			struct pend *pd = &pend[np];
 			int ci = (int)i;
 			switch (sqlite3_column_type(st, ci)) {
 			case SQLITE_NULL:
 				a->nulls++;
-				break;
+				continue;
 			case SQLITE_INTEGER: {
 				int64_t v = sqlite3_column_int64(st, ci);
 				a->count++;
 				see_number(a, 0, v, 1);
-				count_key(a, 'i', &v, 8);
+				pd->ibuf = v;
+				pd->v = &pd->ibuf;
+				pd->n = 8;
+				pd->tag = 'i';
 				break;
 			}
 			case SQLITE_FLOAT: {
@@ -418,10 +442,14 @@ int profile_table(struct workspace *ws, const char *table, const char *pred,
 				see_number(a, v, 0, 0);
 				/* 2.0 and 2 are one value to SQLite (count(DISTINCT), GROUP BY) */
 				if (v == floor(v) && fabs(v) < 9.0e15) {
-					int64_t iv = (int64_t)v;
-					count_key(a, 'i', &iv, 8);
-				} else
-					count_key(a, 'r', &v, 8);
+					pd->ibuf = (int64_t)v;
+					pd->tag = 'i';
+				} else {
+					memcpy(&pd->ibuf, &v, 8);
+					pd->tag = 'r';
+				}
+				pd->v = &pd->ibuf;
+				pd->n = 8;
 				break;
 			}
 			case SQLITE_TEXT: {
@@ -429,7 +457,9 @@ int profile_table(struct workspace *ws, const char *table, const char *pred,
 				size_t n = (size_t)sqlite3_column_bytes(st, ci);
 				a->count++;
 				see_text(a, s ? s : "", n, 2);
-				count_key(a, 't', s ? s : "", n);
+				pd->v = s ? s : "";
+				pd->n = n;
+				pd->tag = 't';
 				break;
 			}
 			default: {
@@ -437,10 +467,19 @@ int profile_table(struct workspace *ws, const char *table, const char *pred,
 				size_t n = (size_t)sqlite3_column_bytes(st, ci);
 				a->count++;
 				see_text(a, b ? b : "", n, 3);
-				count_key(a, 'b', b ? b : "", n);
+				pd->v = b ? b : "";
+				pd->n = n;
+				pd->tag = 'b';
 			}
 			}
+			pd->a = a;
+			pd->h = key_hash(pd->tag, pd->v, pd->n);
+			if (a->cap)
+				__builtin_prefetch(&a->tab[pd->h & (a->cap - 1)]);
+			np++;
 		}
+		for (size_t k = 0; k < np; k++)
+			count_key(pend[k].a, pend[k].tag, pend[k].v, pend[k].n, pend[k].h);
 		rows++;
 		if (progress && (rows & 16383) == 0 &&
 		    progress(pctx, (uint64_t)rows, (uint64_t)expected, (uint64_t)rows)) {
@@ -462,6 +501,7 @@ int profile_table(struct workspace *ws, const char *table, const char *pred,
 	p = NULL;
 	rc = 0;
 out:
+	free(pend);
 	if (acc)
 		for (size_t i = 0; i < (p ? p->ncols : (size_t)sqlite3_column_count(st)); i++)
 			acc_free(&acc[i]);
