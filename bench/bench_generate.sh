@@ -39,18 +39,26 @@ try:
     subprocess.run([copylab, "--db", db, "generate", "--prompt-text", "warm [mock:latency=1]",
                     "-n", "4", "--no-cache", "--json"], env=env, check=True, capture_output=True)
     urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/_reset", data=b"{}"))
+    # Peak RSS from GNU time when present (wait4's ru_maxrss would also count
+    # the Python pages the child had between fork and exec).
+    rssfile = os.path.join(tmp, "rss.txt")
+    gtime = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+    cmd = [copylab, "--db", db, "generate", "--prompt-text", f"bench [mock:latency={LAT_MS}]",
+           "-n", str(N), "--concurrency", str(CONC), "--no-cache", "--json"]
+    if gtime:
+        cmd = [gtime, "-f", "%M", "-o", rssfile] + cmd
     t0 = time.monotonic()
-    p = subprocess.Popen([copylab, "--db", db, "generate", "--prompt-text",
-                          f"bench [mock:latency={LAT_MS}]", "-n", str(N), "--concurrency", str(CONC),
-                          "--no-cache", "--json"], env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     out = p.stdout.read()
-    # wait4 gives this child's own peak RSS (ru_maxrss, KiB on Linux).
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.monotonic() - t0
     p.returncode = status
     p.stdout.close()
-    rss_mib = ru.ru_maxrss / 1024.0
+    if gtime:
+        with open(rssfile) as f:
+            rss_mib = int(f.read().split()[-1]) / 1024.0
+    else:
+        rss_mib = ru.ru_maxrss / 1024.0
     res = json.loads(out)
     ok = sum(1 for v in res["variants"] if v["error"] is None)
     mean_ms = sum(v["latency_ms"] for v in res["variants"]) / max(1, len(res["variants"]))
