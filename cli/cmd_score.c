@@ -548,3 +548,104 @@ int cmd_calibrate(struct cli *cli, int argc, char **argv)
 	calibrate_report_free(&r);
 	return 0;
 }
+
+/* ---- judge ---- */
+
+int cmd_judge(struct cli *cli, int argc, char **argv)
+{
+	const char *a = NULL, *b = NULL, *provider = NULL, *channel = NULL, *lang = NULL;
+	const char *rubric_arg = NULL;
+	int json = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--provider") == 0 && v)
+			provider = v, i++;
+		else if (strcmp(argv[i], "--channel") == 0 && v)
+			channel = v, i++;
+		else if (strcmp(argv[i], "--lang") == 0 && v)
+			lang = v, i++;
+		else if (strcmp(argv[i], "--rubric") == 0 && v)
+			rubric_arg = v, i++;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return cli_usage("judge", "unknown option '%s'", argv[i]);
+		else if (!a)
+			a = argv[i];
+		else if (!b)
+			b = argv[i];
+		else
+			return cli_usage("judge", "one or two texts");
+	}
+	if (!a)
+		return cli_usage("judge", "give the copy to grade, or two copies to compare");
+	if (channel && !score_channel_name(channel))
+		return cli_usage("judge", "unknown channel '%s'", channel);
+	struct cl_err err = {0};
+	struct scoreset *set = NULL;
+	struct cl_config *cfg = NULL;
+	struct provider *p = NULL;
+	struct judge_rubric rub = {0};
+	int rc = 1;
+	if (scoreset_new(NULL, &set, &err) || config_weights(set, &err))
+		goto out;
+	if (rubric_arg ? judge_rubric_from_text(rubric_arg, &rub, &err) : (judge_rubric_default(&rub), 0))
+		goto out;
+	if (config_load(NULL, &cfg, &err) || !(p = config_provider(cfg, provider, &err)))
+		goto out;
+	struct judge_ctx jc = { score_channel_name(channel), lang, NULL, NULL };
+	if (!b) {
+		double v;
+		cJSON *d = NULL;
+		if (judge_grade(p, &rub, &jc, a, set, &v, &d, &err))
+			goto out;
+		if (json) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "value", round(v * 10000) / 10000);
+			cJSON_AddItemToObject(o, "detail", d);
+			cli_print_json(o);
+		} else {
+			printf("judge (%s): %.3f\n", p->name, v);
+			const cJSON *note = cJSON_GetObjectItem(d, "note");
+			const cJSON *why = cJSON_GetObjectItem(d, "rationale");
+			const cJSON *c;
+			cJSON_ArrayForEach(c, cJSON_GetObjectItem(d, "criteria"))
+				printf("  %-14s %g/10\n", c->string, c->valuedouble);
+			if (cJSON_IsString(why))
+				printf("  %s\n", why->valuestring);
+			if (cJSON_IsString(note))
+				printf("  note: %s\n", note->valuestring);
+			cJSON_Delete(d);
+		}
+	} else {
+		struct judge_pair jp;
+		if (judge_pairwise(p, &rub, &jc, a, b, set, &jp, &err))
+			goto out;
+		if (json) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "score_a", jp.score_a);
+			cJSON_AddStringToObject(o, "winner", jp.score_a > 0.5 ? "A" : jp.score_a < 0.5 ? "B" : "tie");
+			cJSON_AddBoolToObject(o, "consistent", jp.consistent);
+			cJSON_AddBoolToObject(o, "fallback", jp.fallback);
+			cJSON_AddItemToObject(o, "detail", jp.detail);
+			jp.detail = NULL;
+			cli_print_json(o);
+		} else {
+			printf("judge (%s): %s%s\n", p->name,
+			       jp.score_a > 0.5 ? "A wins" : jp.score_a < 0.5 ? "B wins" : "tie",
+			       jp.consistent ? " (same verdict with the order swapped)"
+			                     : " (the verdict flipped with the order: position bias)");
+			if (jp.fallback)
+				printf("  note: offline provider: compared the heuristic composites instead\n");
+		}
+		judge_pair_clear(&jp);
+	}
+	rc = 0;
+out:
+	if (rc && err.msg[0])
+		cli_fail(&err);
+	judge_rubric_free(&rub);
+	config_free(cfg);
+	scoreset_free(set);
+	return rc;
+}

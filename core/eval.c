@@ -82,7 +82,15 @@ int eval_run(struct workspace *ws, struct scoreset *set, long long run_id,
 	long long prompt_id = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 0);
 	char *row_ref = sqlite3_column_text(st, 1) ? xstrdup((const char *)sqlite3_column_text(st, 1)) : NULL;
 	char *run_seg = sqlite3_column_text(st, 2) ? xstrdup((const char *)sqlite3_column_text(st, 2)) : NULL;
-	char *brief = sqlite3_column_text(st, 3) ? xstrndup((const char *)sqlite3_column_text(st, 3), 600) : NULL;
+	char *brief = NULL;
+	if (sqlite3_column_text(st, 3)) {
+		/* the prompt, cut to 600 bytes on a character boundary, tells the judge what it was for */
+		const char *pt = (const char *)sqlite3_column_text(st, 3);
+		size_t l = strnlen(pt, 600);
+		while (l > 0 && l < strlen(pt) && ((unsigned char)pt[l] & 0xC0) == 0x80)
+			l--;
+		brief = xstrndup(pt, l);
+	}
 	sqlite3_finalize(st);
 
 	struct template *t = NULL;
