@@ -382,7 +382,7 @@ int cmd_runs(struct cli *cli, int argc, char **argv)
 	} else if (!n) {
 		printf("no runs yet (copylab generate makes one)\n");
 	} else {
-		printf("%5s  %-11s  %-10s  %-16s  %-18s  %7s  %13s  %9s  %s\n", "RUN", "STATUS", "PROVIDER",
+		printf("%5s  %-11s  %-10s  %-16s  %-18s  %9s  %13s  %9s  %s\n", "RUN", "STATUS", "PROVIDER",
 		       "MODEL", "PROMPT", "OK/N", "TOKENS IN/OUT", "COST", "CREATED");
 		for (size_t i = 0; i < n; i++) {
 			const struct gen_run_info *r = &runs[i];
@@ -393,7 +393,7 @@ int cmd_runs(struct cli *cli, int argc, char **argv)
 				snprintf(prompt, sizeof prompt, "(prompt text)");
 			snprintf(okn, sizeof okn, "%d/%d", r->n_variants - r->n_failed, r->n_requested);
 			snprintf(tok, sizeof tok, "%ld/%ld", r->tokens_in, r->tokens_out);
-			printf("%5lld  %-11s  %-10.10s  %-16.16s  %-18.18s  %7s  %13s  %9.5f  %s\n", r->id,
+			printf("%5lld  %-11s  %-10.10s  %-16.16s  %-18.18s  %9s  %13s  %9.5f  %s\n", r->id,
 			       r->status, r->provider ? r->provider : "", r->model ? r->model : "", prompt,
 			       okn, tok, r->cost, r->created_at ? r->created_at : "");
 		}

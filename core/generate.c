@@ -323,7 +323,7 @@ static void complete_slot(struct slot *s, struct provider_result *res, int cache
 		v->parse_ok = jo.parse_ok && !v->error;
 		v->text = xstrdup(raw);
 		if (!jo.parse_ok && !v->error)
-			jlog(job, "variant %d: %s; kept as raw text", s->idx, jo.why);
+			jlog(job, "variant %d: %s; kept as raw text", s->idx + 1, jo.why);
 		jsonout_clear(&jo);
 	}
 	if (!v->fields)
@@ -334,7 +334,7 @@ static void complete_slot(struct slot *s, struct provider_result *res, int cache
 		size_t est = (strlen(job->user) + (job->system ? strlen(job->system) : 0)) / 4;
 		if (est > 200 && (size_t)v->tokens_in * 3 < est)
 			jlog(job, "variant %d: the server counted %ld prompt tokens where about %zu were "
-			     "sent; it may have cut the prompt to fit its context", s->idx, v->tokens_in, est);
+			     "sent; it may have cut the prompt to fit its context", s->idx + 1, v->tokens_in, est);
 	}
 	if (v->tokens_in > 0)
 		job->tin += v->tokens_in;
@@ -347,7 +347,7 @@ static void complete_slot(struct slot *s, struct provider_result *res, int cache
 	} else {
 		s->saved = 1;
 	}
-	jlog(job, "variant %d: %s in %.0f ms, tokens %ld/%ld%s", s->idx,
+	jlog(job, "variant %d: %s in %.0f ms, tokens %ld/%ld%s", s->idx + 1,
 	     v->error ? v->error : "ok", v->latency_ms, v->tokens_in, v->tokens_out,
 	     cached ? " (cached)" : "");
 	if (v->error && job->cb.on_error)

@@ -63,15 +63,27 @@ void jsonout_parse(const char *text, const char *const *expected, size_t nexpect
 		snprintf(out->why, sizeof out->why, "no JSON object in the reply");
 		return;
 	}
-	out->fields = cJSON_ParseWithLength(text + off, len);
+	cJSON *all = cJSON_ParseWithLength(text + off, len);
 	out->parse_ok = 1;
+	if (!nexpected) {
+		out->fields = all;
+		return;
+	}
+	/* Keep the asked-for fields, in the asked order; a key that differs only
+	 * in case ("Subject") still counts. Extra members stay in the raw text. */
+	out->fields = cJSON_CreateObject();
 	for (size_t i = 0; i < nexpected; i++) {
-		if (!cJSON_GetObjectItemCaseSensitive(out->fields, expected[i])) {
+		cJSON *v = cJSON_GetObjectItemCaseSensitive(all, expected[i]);
+		if (!v)
+			v = cJSON_GetObjectItem(all, expected[i]);
+		if (v) {
+			cJSON_AddItemToObject(out->fields, expected[i], cJSON_Duplicate(v, 1));
+		} else if (out->parse_ok) {
 			out->parse_ok = 0;
 			snprintf(out->why, sizeof out->why, "the reply has no field '%s'", expected[i]);
-			break;
 		}
 	}
+	cJSON_Delete(all);
 }
 
 void jsonout_clear(struct jsonout *out)

@@ -16,7 +16,9 @@ struct jsonout {
 };
 
 /* Parse reply text; expected (may be NULL) lists the field names the template
- * asked for (nexpected of them). Non-string field values are kept as JSON
+ * asked for (nexpected of them): out->fields then holds just those, in that
+ * order (a key differing only in case counts), other members are dropped;
+ * with none expected it holds the whole object. Non-string values stay JSON
  * values. Free out->fields with jsonout_clear. Never fails. */
 void jsonout_parse(const char *text, const char *const *expected, size_t nexpected,
                    struct jsonout *out);

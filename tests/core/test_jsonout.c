@@ -39,6 +39,21 @@ static void test_fences_and_prose(void **state)
 	check_ok("{\"subject\":\"限时\\\"优惠\\\" 🎉\",\"body\":\"b\"}", "限时\"优惠\" 🎉");
 }
 
+static void test_only_asked_fields(void **state)
+{
+	struct jsonout jo;
+	jsonout_parse("{\"extra\":1,\"Body\":\"b\",\"subject\":\"s\"}", F, 2, &jo);
+	assert_true(jo.parse_ok);
+	char *s = cJSON_PrintUnformatted(jo.fields);
+	assert_string_equal(s, "{\"subject\":\"s\",\"body\":\"b\"}");
+	free(s);
+	jsonout_clear(&jo);
+	jsonout_parse("{\"extra\":1}", NULL, 0, &jo);
+	assert_true(jo.parse_ok);
+	assert_non_null(cJSON_GetObjectItem(jo.fields, "extra"));
+	jsonout_clear(&jo);
+}
+
 static void test_missing_field_and_garbage(void **state)
 {
 	struct jsonout jo;
@@ -72,6 +87,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_and_whitespace),
 		cmocka_unit_test(test_fences_and_prose),
+		cmocka_unit_test(test_only_asked_fields),
 		cmocka_unit_test(test_missing_field_and_garbage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
