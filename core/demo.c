@@ -111,13 +111,13 @@ static int store_experiment(struct workspace *ws, long long run, struct cl_err *
 		if (a[0] >= 'A' && a[0] <= 'Z' && !a[1] && (size_t)(a[0] - 'A') < r->nv)
 			d->variant_id[i] = r->v[a[0] - 'A'].id;
 	}
-	/* planned size: what a 15% relative lift on the control's rate needs */
+	/* planned size: what a 10% relative lift on the control's rate needs */
 	int64_t n0 = 0, c0 = 0;
 	for (int day = 0; day < d->ndays; day++) {
 		n0 += d->n[day * d->narms];
 		c0 += d->conv[day * d->narms];
 	}
-	struct ab_plan_in pin = { .baseline = n0 ? (double)c0 / (double)n0 : 0.04, .mde = 0.15,
+	struct ab_plan_in pin = { .baseline = n0 ? (double)c0 / (double)n0 : 0.04, .mde = 0.10,
 	                          .arms = d->narms };
 	struct ab_plan_out pout;
 	if (ab_plan(&pin, &pout, err))

@@ -570,3 +570,71 @@ out:
 	wf_run_free(r);
 	return rc;
 }
+
+int wf_rows_list(struct workspace *ws, const char *table, int limit, struct wf_row **out,
+                 size_t *n, struct cl_err *err)
+{
+	sqlite3_stmt *st;
+	char *q = ws_quote_ident(table), *sql;
+	size_t cap = 0;
+	int rc, idcol = -1;
+	*out = NULL;
+	*n = 0;
+	if (!ws_table_exists(ws, table)) {
+		free(q);
+		return cl_err_set(err, CL_ENOTFOUND, "no table '%s'", table);
+	}
+	/* probe for an id column */
+	sql = xasprintf("SELECT * FROM %s LIMIT 0", q);
+	if (ws_prepare(ws, sql, &st, err)) {
+		free(sql);
+		free(q);
+		return -1;
+	}
+	for (int i = 0; i < sqlite3_column_count(st); i++)
+		if (strcasecmp(sqlite3_column_name(st, i), "id") == 0)
+			idcol = i;
+	sqlite3_finalize(st);
+	free(sql);
+	sql = idcol >= 0 ? xasprintf("SELECT id AS _ref, * FROM %s ORDER BY id LIMIT ?", q)
+	                 : xasprintf("SELECT rowid AS _ref, * FROM %s ORDER BY rowid LIMIT ?", q);
+	free(q);
+	rc = ws_prepare(ws, sql, &st, err);
+	free(sql);
+	if (rc)
+		return -1;
+	sqlite3_bind_int(st, 1, limit > 0 ? limit : 500);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sbuf lab = SBUF_INIT;
+		const char *ref = (const char *)sqlite3_column_text(st, 0);
+		sbuf_adds(&lab, ref ? ref : "?");
+		for (int i = 1; i < sqlite3_column_count(st); i++) {
+			const char *cn = sqlite3_column_name(st, i);
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			if (v && *v && (strncasecmp(cn, "name", 4) == 0 || strcasecmp(cn, "title") == 0))
+				sbuf_addf(&lab, " · %s", v);
+		}
+		if (*n == cap)
+			*out = xreallocarray(*out, cap = cap ? cap * 2 : 32, sizeof **out);
+		(*out)[*n].ref = xasprintf("%s:%s", table, ref ? ref : "");
+		(*out)[*n].label = sbuf_detach(&lab);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		wf_rows_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return ws_dberr(ws, err, "listing rows");
+	}
+	return 0;
+}
+
+void wf_rows_free(struct wf_row *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].ref);
+		free(v[i].label);
+	}
+	free(v);
+}

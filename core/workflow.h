@@ -74,6 +74,17 @@ void wf_runs_free(struct wf_run_info *v, size_t n);
  * the scores (composite included). *scored (may be NULL) gets the count. */
 int wf_score_run(struct workspace *ws, long long run_id, size_t *scored, struct cl_err *err);
 
+/* One row to bind a template to ("products:7" and a label). */
+struct wf_row {
+	char *ref;      /* "TABLE:ID" */
+	char *label;    /* "7 · 春茶礼盒 · Spring Tea Gift Box" */
+};
+/* The first limit rows of table (by its id column, else rowid), labelled by
+ * their id and name-like columns; free with wf_rows_free. */
+int wf_rows_list(struct workspace *ws, const char *table, int limit, struct wf_row **out,
+                 size_t *n, struct cl_err *err);
+void wf_rows_free(struct wf_row *v, size_t n);
+
 /* Marks. on = 1 sets, 0 clears; note NULL or "" clears the note. */
 int wf_variant_star(struct workspace *ws, long long id, int on, struct cl_err *err);
 int wf_variant_discard(struct workspace *ws, long long id, int on, struct cl_err *err);
