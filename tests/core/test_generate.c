@@ -370,6 +370,59 @@ static void test_offline_deterministic(void **state)
 	workspace_close(ws);
 }
 
+static void test_round_with_parents(void **state)
+{
+	struct workspace *ws = open_ws();
+	struct cl_config *cfg = load_cfg();
+	struct gen_spec spec = spec_init();
+	struct seen s = {0};
+	struct gen_variant *v, *w;
+	size_t n, m;
+	struct cl_err err = {0};
+	spec.template_name = tmpl_path;
+	spec.row = "customers:2";
+	spec.provider = "offline";
+	spec.n = 2;
+	long long run1 = run_job(ws, cfg, &spec, &s);
+	assert_int_equal(gen_variants_list(ws, run1, &v, &n, &err), 0);
+	assert_int_equal(n, 2);
+	long long parents[2] = { v[0].id, v[1].id };
+	memset(&s, 0, sizeof s);
+	spec.n = 4;
+	spec.round = 2;
+	spec.parent_run = run1;
+	spec.parent_ids = parents;
+	spec.nparents = 2;
+	spec.mutation = "shorten, add_urgency";
+	spec.feedback = "more urgent";
+	long long run2 = run_job(ws, cfg, &spec, &s);
+	assert_string_equal(s.status, "done");
+	assert_int_equal(gen_variants_list(ws, run2, &w, &m, &err), 0);
+	assert_int_equal(m, 4);
+	for (size_t i = 0; i < m; i++) {
+		assert_int_equal(w[i].round, 2);
+		assert_int_equal(w[i].parent_id, parents[i % 2]);
+		assert_string_not_equal(w[i].fields, v[i % 2].fields);   /* mutated */
+	}
+	struct gen_run_info *r;
+	assert_int_equal(gen_run_get(ws, run2, &r, &err), 0);
+	assert_int_equal(r->round, 2);
+	assert_int_equal(r->parent_run, run1);
+	assert_string_equal(r->feedback, "more urgent");
+	gen_runs_free(r, 1);
+	gen_variants_free(v, n);
+	gen_variants_free(w, m);
+	/* A parent that does not exist is refused before any run is made. */
+	struct gen_job *job;
+	long long ghost = 999999;
+	spec.parent_ids = &ghost;
+	spec.nparents = 1;
+	assert_int_equal(gen_job_start(ws, cfg, &spec, &CB, &s, &job, &err), -1);
+	assert_non_null(strstr(err.msg, "999999"));
+	config_free(cfg);
+	workspace_close(ws);
+}
+
 static void test_sync_and_key_not_stored(void **state)
 {
 	struct cl_config *cfg = load_cfg();
@@ -512,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_cancel_keeps_finished),
 		cmocka_unit_test(test_interrupted_run),
 		cmocka_unit_test(test_offline_deterministic),
+		cmocka_unit_test(test_round_with_parents),
 		cmocka_unit_test(test_sync_and_key_not_stored),
 		cmocka_unit_test(test_config_errors),
 	};
