@@ -523,6 +523,12 @@ static void scan_text(struct scan *sc)
 			i = qb > b ? qb : b;
 			continue;
 		}
+		unsigned char lead = (unsigned char)s[i];
+		if (lead != 0xE4 && lead != 0xE5) {
+			/* not a Han numeral or 半: skip the whole character */
+			i += lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+			continue;
+		}
 		/* 八折, 七五折, 半价 */
 		int h1 = han_digit(s, n, i);
 		if (h1) {

@@ -159,6 +159,8 @@ int ts_gsm7_septets(uint32_t cp)
 	}
 	if (cp == 0x20AC || cp == 0x000C)
 		return 2;
+	if (cp >= 0x400)   /* the basic table's extras are all Latin-1 or Greek */
+		return 0;
 	for (size_t i = 0; i < sizeof gsm_basic_extra / sizeof gsm_basic_extra[0]; i++)
 		if (gsm_basic_extra[i] == cp)
 			return 1;
