@@ -236,6 +236,10 @@ int http_submit(struct http_client *c, const struct http_spec *spec,
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "copylab/0.1");
+	/* A local model server is never reached through a proxy, unless the
+	 * user's own no_proxy says otherwise. */
+	if (!getenv("no_proxy") && !getenv("NO_PROXY"))
+		curl_easy_setopt(e, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
 	if (c->nx == c->capx) {
 		c->capx = c->capx ? c->capx * 2 : 16;
 		c->x = xreallocarray(c->x, c->capx, sizeof *c->x);

@@ -184,6 +184,28 @@ static void call_on_retry(void *ud, int attempt, long delay_ms, const char *why)
 		c->cb.on_retry(c->ud, attempt, delay_ms, why);
 }
 
+/* Replace every copy of key in *s by its masked form: a server may echo the
+ * key in an error message, and that text is stored and shown. */
+static void scrub_key(char **s, const char *key)
+{
+	char *at;
+	if (!*s || !key || strlen(key) < 4 || !strstr(*s, key))
+		return;
+	char *mask = http_mask_secret(key);
+	struct sbuf sb = SBUF_INIT;
+	const char *p = *s;
+	size_t klen = strlen(key);
+	while ((at = strstr(p, key))) {
+		sbuf_add(&sb, p, (size_t)(at - p));
+		sbuf_adds(&sb, mask);
+		p = at + klen;
+	}
+	sbuf_adds(&sb, p);
+	free(mask);
+	free(*s);
+	*s = sbuf_detach(&sb);
+}
+
 static void call_on_done(void *ud, const struct http_result *hr)
 {
 	struct call *c = ud;
@@ -212,6 +234,8 @@ static void call_on_done(void *ud, const struct http_result *hr)
 	}
 	if (!res.text)
 		res.text = xstrdup("");
+	scrub_key(&res.error, provider_api_key(c->p));
+	scrub_key(&res.text, provider_api_key(c->p));
 	if (c->cb.on_done)
 		c->cb.on_done(c->ud, &res);
 	provider_result_clear(&res);

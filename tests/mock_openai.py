@@ -26,6 +26,7 @@ in an "X-Mock" header ("k=v;k2=v2"):
   streamerror       a 200 stream whose second event is an error object
   llama             llama.cpp style: usage in the finish chunk, extra "timings", no role
   nodone            no "data: [DONE]" at the end
+  echokey           reply 401 quoting the Authorization header back
   cut=N             report N prompt tokens (as a server that cut the prompt does)
   intcode           error JSON with an integer code and no "param" (llama.cpp)
   auth=KEY          reply 401 unless "Authorization: Bearer KEY"; a bare "auth"
@@ -208,6 +209,11 @@ class Handler(BaseHTTPRequestHandler):
             latency = float(d.get("slow_ms", "5000")) / 1000.0
         if latency > 0:
             time.sleep(latency)
+        if "echokey" in d:            # a careless server that quotes the key back
+            self.write(self.send_all(401, json.dumps({"error": {
+                "message": "Incorrect API key provided: " + self.headers.get("Authorization", ""),
+                "type": "invalid_request_error", "code": "invalid_api_key"}})))
+            return
         if "auth" in d and self.headers.get("Authorization") != "Bearer " + expected_key(d):
             self.write(self.send_all(401, json.dumps({"error": {
                 "message": "Invalid API key", "type": "authentication_error", "code": 401}})))

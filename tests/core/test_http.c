@@ -320,6 +320,13 @@ static void test_key_masked_and_sent(void **state)
 	assert_non_null(strstr(o.res.error, "HTTP 401"));
 	assert_non_null(strstr(o.res.error, "Invalid API key"));
 	o_clear(&o);
+	/* A server that quotes the key back: the message keeps no copy of it. */
+	setenv("COPYLAB_TEST_KEY", KEY, 1);
+	run(p, &opts, "x [mock:echokey]", 0, &o, 1);
+	assert_non_null(strstr(o.res.error, "Incorrect API key provided: Bearer sk-…"));
+	assert_null(strstr(o.res.error, "SECRET"));
+	o_clear(&o);
+	unsetenv("COPYLAB_TEST_KEY");
 	char *m = http_mask_secret(KEY);
 	assert_null(strstr(m, "SECRET"));
 	free(m);

@@ -150,6 +150,35 @@ static void test_bom_and_stop(void **state)
 	sbuf_free(&c.out);
 }
 
+/* Random streams from an alphabet rich in field names, colons, line ends
+ * and UTF-8 lead/continuation bytes: random splits decode like one read. */
+static void test_random_streams(void **state)
+{
+	static const char *const atoms[] = { "data", "event", "id", ":", " ", "\n", "\r", "\r\n",
+	                                      "x", "限", "🎉", "[DONE]", "{\"a\":1}", "\xEF\xBB\xBF" };
+	uint64_t seed = 0x9E3779B97F4A7C15u;
+	for (int iter = 0; iter < 300; iter++) {
+		struct sbuf in = SBUF_INIT;
+		int natoms = 1 + (int)(seed % 40);
+		for (int i = 0; i < natoms; i++) {
+			seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17;
+			sbuf_adds(&in, atoms[seed % (sizeof atoms / sizeof atoms[0])]);
+		}
+		char *want = decode_split(in.buf, in.len, 0, 0);
+		for (int k = 0; k < 8; k++) {
+			seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17;
+			size_t a = (size_t)(seed % (in.len + 1)), b = (size_t)((seed >> 20) % (in.len + 1));
+			if (a > b) { size_t t = a; a = b; b = t; }
+			char *got = decode_split(in.buf, in.len, a, b);
+			if (strcmp(got, want) != 0)
+				fail_msg("random stream %d cut %zu,%zu differs", iter, a, b);
+			free(got);
+		}
+		free(want);
+		sbuf_free(&in);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_split),
 		cmocka_unit_test(test_no_trailing_blank_line),
 		cmocka_unit_test(test_bom_and_stop),
+		cmocka_unit_test(test_random_streams),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
