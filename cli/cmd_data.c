@@ -624,8 +624,14 @@ static void print_profile_cols(const struct profile *p, const struct profile *ba
 			fmt_num(mn, sizeof mn, c->min_num);
 			fmt_num(mx, sizeof mx, c->max_num);
 		} else {
-			snprintf(mn, sizeof mn, "%s", c->min ? c->min : "");
-			snprintf(mx, sizeof mx, "%s", c->max ? c->max : "");
+			/* long text ends are cut to 24 columns here; the top values get more room */
+			int w;
+			char *t1 = cell_text(c->min ? c->min : "", c->min ? strlen(c->min) : 0, 24, &w);
+			char *t2 = cell_text(c->max ? c->max : "", c->max ? strlen(c->max) : 0, 24, &w);
+			snprintf(mn, sizeof mn, "%s", t1);
+			snprintf(mx, sizeof mx, "%s", t2);
+			free(t1);
+			free(t2);
 		}
 		len[0] = mean[0] = bmean[0] = 0;
 		if (c->min_len >= 0)
@@ -642,7 +648,9 @@ static void print_profile_cols(const struct profile *p, const struct profile *ba
 		}
 		if (b && b->numeric)
 			fmt_num(bmean, sizeof bmean, b->mean);
-		for (int k = 0; k < c->ntop && k < 3; k++) {
+		if (c->ntop && c->top[0].count == 1 && c->count > 1)
+			sbuf_adds(&top, c->approx ? "(almost all distinct)" : "(all distinct)");
+		for (int k = 0; k < c->ntop && k < 3 && c->top[0].count > 1; k++) {
 			char cnt[32];
 			int w;
 			char *t = cell_text(c->top[k].text, strlen(c->top[k].text), 16, &w);
@@ -651,7 +659,7 @@ static void print_profile_cols(const struct profile *p, const struct profile *ba
 		}
 		const char *row10[] = { c->name, c->type, nulls, dist, mn, mx, mean, bmean, len, sbuf_str(&top) };
 		const char *row9[] = { c->name, c->type, nulls, dist, mn, mx, mean, len, sbuf_str(&top) };
-		grid_add(&g, base ? row10 : row9, NULL, 24);
+		grid_add(&g, base ? row10 : row9, NULL, 48);
 		sbuf_free(&top);
 	}
 	grid_print(&g);

@@ -226,6 +226,17 @@ static int personal_name(const char *name)
 	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
 		if (strcmp(n, exact[i]) == 0)
 			return 2;
+	/* consent_email, has_phone, email_opt_in ... are flags about a contact, not the contact */
+	static const char *const flags[] = { "consent", "opt_in", "optin", "opt_out", "optout",
+	                                     "allow", "subscri", "verified", "valid", "bounce",
+	                                     "count", "pref" };
+	static const char *const flag_prefix[] = { "has_", "is_", "n_", "num_", "no_" };
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+		if (strstr(n, flags[i]))
+			return 0;
+	for (size_t i = 0; i < sizeof flag_prefix / sizeof flag_prefix[0]; i++)
+		if (strncmp(n, flag_prefix[i], strlen(flag_prefix[i])) == 0)
+			return 0;
 	for (size_t i = 0; i < sizeof contains / sizeof contains[0]; i++)
 		if (strstr(n, contains[i]))
 			return 2;

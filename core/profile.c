@@ -235,6 +235,27 @@ static void see_text(struct acc *a, const char *s, size_t n, int rank)
 	}
 }
 
+/* Order of two keys as SQLite sorts values: numbers by value, then text, then blobs. */
+static int key_cmp(const char *x, size_t xn, const char *y, size_t yn)
+{
+	int rx = x[0] == 't' ? 2 : x[0] == 'b' ? 3 : 1, ry = y[0] == 't' ? 2 : y[0] == 'b' ? 3 : 1;
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	if (rx == 1) {
+		double dx, dy;
+		int64_t ix, iy;
+		if (x[0] == 'i' && y[0] == 'i') {
+			memcpy(&ix, x + 1, 8);
+			memcpy(&iy, y + 1, 8);
+			return ix < iy ? -1 : ix > iy;
+		}
+		if (x[0] == 'i') { memcpy(&ix, x + 1, 8); dx = (double)ix; } else memcpy(&dx, x + 1, 8);
+		if (y[0] == 'i') { memcpy(&iy, y + 1, 8); dy = (double)iy; } else memcpy(&dy, y + 1, 8);
+		return dx < dy ? -1 : dx > dy;
+	}
+	return memcmp_len(x + 1, xn - 1, y + 1, yn - 1);
+}
+
 static void fmt_real(char *buf, size_t cap, double v)
 {
 	for (int prec = 15; prec <= 17; prec++) {
@@ -309,8 +330,8 @@ static void finish(struct acc *a, struct profile_col *c)
 		while (pos > 0) {
 			struct hent *b = best[pos - 1];
 			int better = e->count > b->count ||
-			             (e->count == b->count &&
-			              memcmp_len(a->arena + e->off, e->len, a->arena + b->off, b->len) < 0);
+			             (e->count == b->count && key_cmp(a->arena + e->off, e->len,
+			                                              a->arena + b->off, b->len) < 0);
 			if (!better)
 				break;
 			pos--;
