@@ -179,6 +179,22 @@ static void test_import_types(void **state)
 	o2.path = p3;
 	assert_int_equal(ds_import(ws, &o2, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "column \"nope\" is not in table"));
+	/* flags about contacts are not contacts; "name" alone is personal only beside others */
+	char *p4 = write_file("flags.csv", "consent_email,is_phone_verified,main_email,name\nyes,1,a@b.co,x\n");
+	struct ds_import_opts o4 = { .path = p4 };
+	assert_int_equal(ds_import(ws, &o4, &rep, &err), 0);
+	assert_int_equal(rep.cols[0].personal, 0);
+	assert_int_equal(rep.cols[1].personal, 0);
+	assert_int_equal(rep.cols[2].personal, 1);
+	assert_int_equal(rep.cols[3].personal, 1);
+	ds_import_report_clear(&rep);
+	char *p5 = write_file("products.csv", "id,name,price\n1,Tea,3.5\n");
+	o4.path = p5;
+	assert_int_equal(ds_import(ws, &o4, &rep, &err), 0);
+	assert_int_equal(rep.cols[1].personal, 0);
+	ds_import_report_clear(&rep);
+	free(p4);
+	free(p5);
 	/* reserved names */
 	o2.table = "cl_meta";
 	o2.mode = DS_CREATE;
