@@ -69,7 +69,7 @@ finally:
 
 print(json.dumps({"bench": "generate_mock_200x200ms_c16", "requests": N, "ok": ok,
                   "wall_s": round(wall, 3), "mean_request_ms": round(mean_ms, 1), "ideal_s": ideal, "ratio_to_ideal": round(wall / ideal, 3),
-                  "goal_ratio": 1.1, "mock_max_concurrency": st["max_concurrency"],
+                  "goal_ratio": 1.1, "mock_max_concurrency": st["max_concurrency"], "connections": st["connections"],
                   "peak_rss_mib": round(rss_mib, 1), "goal_rss_mib": 32,
                   "peer": "promptfoo 0.121: 2.34x, 226 MiB"}))
 

@@ -8,7 +8,7 @@ It prints the port it listens on (first line of stdout), then serves on
 Endpoints
   POST /v1/chat/completions   streamed (SSE) or not, per the request's "stream"
   GET  /v1/models             a model list (needs no key, like llama.cpp)
-  GET  /_stats                {"max_concurrency", "requests", "log": [...]}
+  GET  /_stats                {"max_concurrency", "requests", "connections", "log": [...]}
   POST /_reset                forget counters, the log and the concurrency peak
 
 Behaviour per request, from [mock:...] directives anywhere in the messages or
@@ -54,6 +54,7 @@ class State:
         self.latency_ms = latency_ms
         self.active = 0
         self.epoch = 0
+        self.connections = 0
         self.max_active = 0
         self.count = 0
         self.counters = {}
@@ -102,6 +103,7 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self):
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.conn_counted = False     # one handler per connection
 
     def send_all(self, status, body, ctype="application/json", extra=None, length=None):
         """One write: status line, headers and body together."""
@@ -129,7 +131,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/_stats"):
             with st.lock:
                 body = json.dumps({"max_concurrency": st.max_active, "requests": st.count,
-                                   "log": st.log})
+                                   "connections": st.connections, "log": st.log})
             self.write(self.send_all(200, body))
         elif self.path.rstrip("/").endswith("/models"):
             self.write(self.send_all(200, json.dumps(
@@ -147,6 +149,7 @@ class Handler(BaseHTTPRequestHandler):
                 st.log.clear()
                 st.max_active = 0
                 st.active = 0
+                st.connections = 0
                 st.epoch += 1
                 st.count = 0
             self.write(self.send_all(200, "{}"))
@@ -157,6 +160,9 @@ class Handler(BaseHTTPRequestHandler):
             seq = st.count
             st.max_active = max(st.max_active, st.active)
             self.epoch = st.epoch
+            if not self.conn_counted:     # connections that carried a completion
+                self.conn_counted = True
+                st.connections += 1
         self.counted = True
         try:
             self.handle_completion(raw, seq)

@@ -252,6 +252,11 @@ static void test_concurrency_cap(void **state)
 		o_clear(&o[i]);
 	}
 	assert_int_equal(mock_max_concurrency(&oa), 3);
+	/* Connections are reused: 8 requests over at most 3 connections. */
+	cJSON *st = mock_call(&oa, "/_stats", 0);
+	int conns = cJSON_GetObjectItem(st, "connections")->valueint;
+	cJSON_Delete(st);
+	assert_true(conns >= 1 && conns <= 3);
 	provider_free(p);
 }
 
