@@ -51,6 +51,8 @@ struct csv_reader {
 	struct sbuf fix;      /* lenient replacements */
 	int      fixed;
 	int      started;     /* BOM checked */
+	const char *const *names;   /* header names for messages (not owned) */
+	size_t   nnames;
 };
 
 #define ABS(r, q) ((r)->base_abs + (uint64_t)((q) - (r)->buf))
@@ -243,10 +245,23 @@ void csv_utf8_fix(struct sbuf *out, const char *s, size_t n)
 }
 
 static int err_at(struct csv_reader *r, struct cl_err *err, long line, uint64_t line_abs,
-                  uint64_t abs, const char *what)
+                  uint64_t abs, size_t fi, const char *what)
 {
-	return cl_err_set(err, CL_EINVAL, "%s:%ld:%llu: %s", r->name, line,
-	                  (unsigned long long)(abs - line_abs + 1), what);
+	char field[160] = "";
+	if (fi != (size_t)-1) {
+		if (fi < r->nnames)
+			snprintf(field, sizeof field, " in field %zu (\"%.120s\")", fi + 1, r->names[fi]);
+		else
+			snprintf(field, sizeof field, " in field %zu", fi + 1);
+	}
+	return cl_err_set(err, CL_EINVAL, "%s:%ld:%llu: %s%s", r->name, line,
+	                  (unsigned long long)(abs - line_abs + 1), what, field);
+}
+
+void csv_set_field_names(struct csv_reader *r, const char *const *names, size_t n)
+{
+	r->names = names;
+	r->nnames = n;
 }
 
 static void push_field(struct csv_reader *r, size_t off, uint64_t start_abs, long line,
@@ -349,7 +364,7 @@ static int parse_record(struct csv_reader *r, struct cl_err *err)
 					if (n == 0) {
 						if (r->lenient)
 							break;
-						return err_at(r, err, fline, fline_abs, start_abs,
+						return err_at(r, err, fline, fline_abs, start_abs, r->nf,
 						              "unterminated quoted field (the quote opened here is never closed)");
 					}
 				}
@@ -389,14 +404,14 @@ static int parse_record(struct csv_reader *r, struct cl_err *err)
 			}
 			if (r->p < r->end && !cls[(unsigned char)*r->p]) {
 				if (!r->lenient) {
-					char msg[96];
+					char msg[128];
 					unsigned char ch = (unsigned char)*r->p;
 					if (ch >= 0x20 && ch < 0x7f)
 						snprintf(msg, sizeof msg, "unexpected '%c' after a closing quote "
 						         "(a quote inside a quoted field must be doubled)", ch);
 					else
 						snprintf(msg, sizeof msg, "unexpected byte 0x%02x after a closing quote", ch);
-					return err_at(r, err, r->line, r->line_abs, ABS(r, r->p), msg);
+					return err_at(r, err, r->line, r->line_abs, ABS(r, r->p), r->nf, msg);
 				}
 				/* lenient: the rest up to the delimiter is kept as text */
 				goto unquoted;
@@ -469,9 +484,9 @@ int csv_next(struct csv_reader *r, const struct csv_field **fields, size_t *nfie
 			uint64_t la, abs;
 			char msg[96];
 			locate(r, f, bad, &line, &la, &abs);
-			snprintf(msg, sizeof msg, "invalid UTF-8 (byte 0x%02x) in field %zu",
-			         (unsigned char)r->rec[f->off + bad], i + 1);
-			return err_at(r, err, line, la, abs, msg);
+			snprintf(msg, sizeof msg, "invalid UTF-8 (byte 0x%02x)",
+			         (unsigned char)r->rec[f->off + bad]);
+			return err_at(r, err, line, la, abs, i, msg);
 		}
 		nbad++;
 	}

@@ -57,6 +57,10 @@ int csv_rewind(struct csv_reader *r, struct cl_err *err);
 /* The name used in messages (the path). */
 const char *csv_name(const struct csv_reader *r);
 
+/* Name the fields in error messages ("in field 3 (\"email\")"); names are not
+ * copied and must outlive the reader or the next call. */
+void csv_set_field_names(struct csv_reader *r, const char *const *names, size_t n);
+
 /* Line and byte column where field i of the last record starts (for messages
  * about that field); -1 if there is no such field. */
 int csv_field_pos(const struct csv_reader *r, size_t i, long *line, long *col);

@@ -320,6 +320,7 @@ struct importer {
 	uint64_t grand_total;     /* all bytes over both passes (samples) */
 	int64_t  rows_before;
 	int     *slot;            /* JSONL pass 2: member index per column */
+	const char **names;       /* header names, for the reader's messages */
 };
 
 static uint64_t bytes_done(const struct importer *im)
@@ -431,6 +432,7 @@ static void importer_free(struct importer *im)
 	free(im->kx.idx);
 	free(im->table);
 	free(im->slot);
+	free(im->names);
 }
 
 static void sample_value(struct col *c, const char *s, size_t n)
@@ -470,6 +472,10 @@ static int pass1_csv(struct importer *im, struct cl_err *err)
 		return cl_err_set(err, CL_EINVAL, "%s:1:1: empty file (a header row is needed)", im->o->path);
 	for (size_t i = 0; i < nf; i++)
 		add_col(im, f[i].s, f[i].len);
+	im->names = xcalloc(im->ncols + 1, sizeof *im->names);
+	for (size_t i = 0; i < im->ncols; i++)
+		im->names[i] = im->cols[i].name;
+	csv_set_field_names(im->csv, im->names, im->ncols);
 	while ((rc = csv_next(im->csv, &f, &nf, err)) > 0) {
 		if (nf != im->ncols) {
 			if (!im->o->lenient) {
@@ -908,6 +914,7 @@ static int pass2(struct importer *im, struct cl_err *err)
 			im->csv = NULL;
 			if (csv_open(o->path, &co, &im->csv, err))
 				goto out;
+			csv_set_field_names(im->csv, im->names, im->ncols);
 		} else if (csv_rewind(im->csv, err))
 			goto out;
 		if (csv_next(im->csv, &f, &nf, err) < 0)

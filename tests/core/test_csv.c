@@ -18,7 +18,7 @@
 static char *parse_all(const char *data, size_t len, char delim, int lenient, int mark,
                        struct cl_err *err)
 {
-	struct csv_opts o = { delim, lenient };
+	struct csv_opts o = { delim, lenient, 0 };
 	struct csv_reader *r = csv_open_mem("t.csv", data, len, &o);
 	struct sbuf sb = SBUF_INIT;
 	const struct csv_field *f;
@@ -101,6 +101,7 @@ static void test_errors(void **state)
 	const char *unterminated = "a,b\n1,\"open\n2,3\n";
 	assert_null(parse_all(unterminated, strlen(unterminated), ',', 0, 0, &e));
 	assert_non_null(strstr(e.msg, "t.csv:2:3: unterminated"));
+	assert_non_null(strstr(e.msg, "in field 2"));
 
 	const char *after = "a,b\n\"x\"y,2\n";
 	assert_null(parse_all(after, strlen(after), ',', 0, 0, &e));

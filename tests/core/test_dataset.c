@@ -221,9 +221,9 @@ static void test_errors_leave_ws_unchanged(void **state)
 	static const struct { const char *data, *want; } bad[] = {
 		{ "a,b\n1,x\n2\n", "t.csv:3:1: row 2 has 1 field, the header has 2; missing \"b\"" },
 		{ "a,b\n1,x,extra\n", "t.csv:2:5: row 1 has 3 fields, the header has 2" },
-		{ "a,b\n1,\"x\n", "t.csv:2:3: unterminated quoted field" },
+		{ "a,b\n1,\"x\n", "t.csv:2:3: unterminated quoted field (the quote opened here is never closed) in field 2 (\"b\")" },
 		{ "a,b\n1,\"x\"y\n", "t.csv:2:6: unexpected 'y'" },
-		{ "a,b\n1,\xC3\x28\n", "t.csv:2:3: invalid UTF-8 (byte 0xc3) in field 2" },
+		{ "a,b\n1,\xC3\x28\n", "t.csv:2:3: invalid UTF-8 (byte 0xc3) in field 2 (\"b\")" },
 		{ "", "t.csv:1:1: empty file" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
