@@ -66,10 +66,33 @@ static const char *extra_str(const struct template *t, const char *key)
 	return cJSON_IsString(v) && *v->valuestring ? v->valuestring : NULL;
 }
 
-int eval_run(struct workspace *ws, struct scoreset *set, long long run_id,
-             const struct eval_opts *opts, struct eval_summary *out, struct cl_err *err)
+/* What every variant of a run is scored with. */
+struct run_ctx {
+	struct template *t;
+	cJSON *product;
+	struct judge_rubric rubric;
+	int own_rubric;
+	const struct judge_rubric *rub;
+	const char *channel, *lang;
+	char *row_ref, *run_seg, *brief;
+};
+
+static void run_ctx_free(struct run_ctx *c)
 {
-	memset(out, 0, sizeof *out);
+	if (c->own_rubric)
+		judge_rubric_free(&c->rubric);
+	template_free(c->t);
+	cJSON_Delete(c->product);
+	free(c->row_ref);
+	free(c->run_seg);
+	free(c->brief);
+	memset(c, 0, sizeof *c);
+}
+
+static int run_ctx_load(struct workspace *ws, struct scoreset *set, long long run_id,
+                        const struct eval_opts *opts, struct run_ctx *c, struct cl_err *err)
+{
+	memset(c, 0, sizeof *c);
 	sqlite3_stmt *st;
 	if (ws_prepare(ws, "SELECT prompt_id, row_ref, segment, prompt_text FROM cl_runs WHERE id = ?",
 	               &st, err))
@@ -80,51 +103,110 @@ int eval_run(struct workspace *ws, struct scoreset *set, long long run_id,
 		return cl_err_set(err, CL_ENOTFOUND, "no run %lld (see copylab runs)", run_id);
 	}
 	long long prompt_id = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 0);
-	char *row_ref = sqlite3_column_text(st, 1) ? xstrdup((const char *)sqlite3_column_text(st, 1)) : NULL;
-	char *run_seg = sqlite3_column_text(st, 2) ? xstrdup((const char *)sqlite3_column_text(st, 2)) : NULL;
-	char *brief = NULL;
+	if (sqlite3_column_text(st, 1))
+		c->row_ref = xstrdup((const char *)sqlite3_column_text(st, 1));
+	if (sqlite3_column_text(st, 2))
+		c->run_seg = xstrdup((const char *)sqlite3_column_text(st, 2));
 	if (sqlite3_column_text(st, 3)) {
 		/* the prompt, cut to 600 bytes on a character boundary, tells the judge what it was for */
 		const char *pt = (const char *)sqlite3_column_text(st, 3);
 		size_t l = strnlen(pt, 600);
 		while (l > 0 && l < strlen(pt) && ((unsigned char)pt[l] & 0xC0) == 0x80)
 			l--;
-		brief = xstrndup(pt, l);
+		c->brief = xstrndup(pt, l);
 	}
 	sqlite3_finalize(st);
-
-	struct template *t = NULL;
-	cJSON *product = NULL;
-	struct judge_rubric rubric = {0};
-	int own_rubric = 0, rc = 0;
 	if (prompt_id > 0) {
 		struct cl_err e2 = {0};
-		if (template_load_id(ws, prompt_id, &t, &e2))
-			t = NULL;   /* free-text prompts have no template: score without a channel */
+		if (template_load_id(ws, prompt_id, &c->t, &e2))
+			c->t = NULL;   /* free-text prompts have no template: score without a channel */
 	}
-	const char *channel = t ? t->channel : NULL;
-	const char *lang = t && t->language && (strcmp(t->language, "en") == 0 || strcmp(t->language, "zh") == 0)
-	                 ? t->language : NULL;
-	if (t && extra_str(t, "weights") && scoreset_set_weights_text(set, extra_str(t, "weights"), err)) {
-		cl_err_prefix(err, "template %s", t->origin ? t->origin : t->name);
-		rc = -1;
+	c->channel = c->t ? c->t->channel : NULL;
+	c->lang = c->t && c->t->language && (strcmp(c->t->language, "en") == 0 ||
+	                                     strcmp(c->t->language, "zh") == 0) ? c->t->language : NULL;
+	if (c->t && extra_str(c->t, "weights") &&
+	    scoreset_set_weights_text(set, extra_str(c->t, "weights"), err))
+		return cl_err_prefix(err, "template %s", c->t->origin ? c->t->origin : c->t->name);
+	if (c->row_ref && eval_load_row(ws, c->row_ref, &c->product, err))
+		return -1;
+	if (opts && opts->judge && !opts->rubric) {
+		c->own_rubric = 1;
+		if (c->t && extra_str(c->t, "rubric")) {
+			if (judge_rubric_from_text(extra_str(c->t, "rubric"), &c->rubric, err))
+				return cl_err_prefix(err, "template %s", c->t->origin ? c->t->origin : c->t->name);
+		} else
+			judge_rubric_default(&c->rubric);
 	}
-	if (rc == 0 && row_ref && eval_load_row(ws, row_ref, &product, err))
-		rc = -1;
-	if (rc == 0 && opts && opts->judge && !opts->rubric) {
-		own_rubric = 1;
-		if (t && extra_str(t, "rubric"))
-			rc = judge_rubric_from_text(extra_str(t, "rubric"), &rubric, err);
-		else
-			judge_rubric_default(&rubric);
+	c->rub = opts && opts->rubric ? opts->rubric : &c->rubric;
+	return 0;
+}
+
+/* Score one variant's stored fields/text into *r and store it; *jerr gets the
+ * judge's failure (caller frees) when the judge fails. */
+static int score_one(struct workspace *ws, struct scoreset *set, const struct run_ctx *c,
+                     const struct eval_opts *opts, long long vid, const char *seg,
+                     const char *ftxt, const char *text, struct score_result *r, char **jerr,
+                     int *judged, struct cl_err *err)
+{
+	*jerr = NULL;
+	*judged = 0;
+	cJSON *fields = ftxt ? cJSON_Parse(ftxt) : NULL;
+	if (fields && !cJSON_IsObject(fields)) {
+		cJSON_Delete(fields);
+		fields = NULL;
 	}
-	const struct judge_rubric *rub = opts && opts->rubric ? opts->rubric : &rubric;
-	snprintf(out->channel, sizeof out->channel, "%s", channel ? channel : "");
-	snprintf(out->lang, sizeof out->lang, "%s", lang ? lang : "");
-	snprintf(out->row_ref, sizeof out->row_ref, "%s", row_ref ? row_ref : "");
+	struct score_input in = {
+		.text = fields ? NULL : (text ? text : ""), .fields = fields, .channel = c->channel,
+		.lang = c->lang, .segment = seg ? seg : c->run_seg, .product = c->product,
+	};
+	if (score_text(set, &in, r, err)) {
+		cJSON_Delete(fields);
+		return -1;
+	}
+	if (opts && opts->judge) {
+		struct judge_ctx jc = { c->channel, r->lang, c->brief, NULL };
+		double v;
+		cJSON *d = NULL;
+		struct cl_err je = {0};
+		struct sbuf joined = SBUF_INIT;
+		const char *jt = in.text;
+		if (!jt) {
+			const cJSON *f;
+			cJSON_ArrayForEach(f, fields)
+				if (cJSON_IsString(f))
+					sbuf_addf(&joined, "%s%s: %s", joined.len ? "\n" : "", f->string, f->valuestring);
+			jt = sbuf_str(&joined);
+		}
+		if (judge_grade(opts->provider, c->rub, &jc, jt, set, &v, &d, &je) == 0) {
+			score_result_put(r, set, "judge", v, 3.0, d);
+			*judged = 1;
+		} else
+			*jerr = xstrdup(je.msg);
+		sbuf_free(&joined);
+	}
+	cJSON_Delete(fields);
+	if (ws_begin(ws, err) || score_store(ws, vid, r, err) || ws_commit(ws, err)) {
+		ws_rollback(ws);
+		score_result_free(r);
+		free(*jerr);
+		*jerr = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int eval_run(struct workspace *ws, struct scoreset *set, long long run_id,
+             const struct eval_opts *opts, struct eval_summary *out, struct cl_err *err)
+{
+	memset(out, 0, sizeof *out);
+	struct run_ctx c;
+	int rc = run_ctx_load(ws, set, run_id, opts, &c, err);
+	snprintf(out->channel, sizeof out->channel, "%s", c.channel ? c.channel : "");
+	snprintf(out->lang, sizeof out->lang, "%s", c.lang ? c.lang : "");
+	snprintf(out->row_ref, sizeof out->row_ref, "%s", c.row_ref ? c.row_ref : "");
 	if (opts && opts->judge)
 		out->judge_fallback = judge_is_offline(opts->provider);
-
+	sqlite3_stmt *st;
 	if (rc == 0)
 		rc = ws_prepare(ws, "SELECT id, idx, segment, fields, text FROM cl_variants WHERE run_id = ?"
 		                " AND error IS NULL ORDER BY round, idx", &st, err);
@@ -137,59 +219,19 @@ int eval_run(struct workspace *ws, struct scoreset *set, long long run_id,
 				break;
 			}
 			long long vid = sqlite3_column_int64(st, 0);
-			int idx = sqlite3_column_int(st, 1);
-			const char *seg = (const char *)sqlite3_column_text(st, 2);
-			const char *ftxt = (const char *)sqlite3_column_text(st, 3);
-			const char *text = (const char *)sqlite3_column_text(st, 4);
-			cJSON *fields = ftxt ? cJSON_Parse(ftxt) : NULL;
-			if (fields && !cJSON_IsObject(fields)) {
-				cJSON_Delete(fields);
-				fields = NULL;
-			}
-			out->variants++;
-			struct score_input in = {
-				.text = fields ? NULL : (text ? text : ""), .fields = fields, .channel = channel,
-				.lang = lang, .segment = seg ? seg : run_seg, .product = product,
-			};
+			int idx = sqlite3_column_int(st, 1), judged;
 			struct score_result r;
-			if (score_text(set, &in, &r, err)) {
-				cJSON_Delete(fields);
-				rc = -1;
-				break;
-			}
-			char *jerr = NULL;
-			if (opts && opts->judge) {
-				struct judge_ctx jc = { channel, r.lang, brief, NULL };
-				double v;
-				cJSON *d = NULL;
-				struct cl_err je = {0};
-				struct sbuf joined = SBUF_INIT;
-				const char *jt = in.text;
-				if (!jt) {
-					const cJSON *f;
-					cJSON_ArrayForEach(f, fields)
-						if (cJSON_IsString(f))
-							sbuf_addf(&joined, "%s%s: %s", joined.len ? "\n" : "", f->string, f->valuestring);
-					jt = sbuf_str(&joined);
-				}
-				if (judge_grade(opts->provider, rub, &jc, jt, set, &v, &d, &je) == 0) {
-					score_result_put(&r, set, "judge", v, 3.0, d);
-					out->judged++;
-				} else {
-					out->judge_errors++;
-					jerr = xstrdup(je.msg);
-				}
-				sbuf_free(&joined);
-			}
-			cJSON_Delete(fields);
-			if (ws_begin(ws, err) || score_store(ws, vid, &r, err) || ws_commit(ws, err)) {
-				ws_rollback(ws);
-				score_result_free(&r);
-				free(jerr);
+			char *jerr;
+			out->variants++;
+			if (score_one(ws, set, &c, opts, vid, (const char *)sqlite3_column_text(st, 2),
+			              (const char *)sqlite3_column_text(st, 3),
+			              (const char *)sqlite3_column_text(st, 4), &r, &jerr, &judged, err)) {
 				rc = -1;
 				break;
 			}
 			out->scored++;
+			out->judged += (size_t)judged;
+			out->judge_errors += jerr != NULL;
 			if (opts && opts->on_variant)
 				opts->on_variant(opts->ud, vid, idx, &r, jerr);
 			score_result_free(&r);
@@ -201,13 +243,45 @@ int eval_run(struct workspace *ws, struct scoreset *set, long long run_id,
 	}
 	if (rc == 0 && out->variants == 0)
 		rc = cl_err_set(err, CL_ENOTFOUND, "run %lld has no variants without errors to score", run_id);
-	if (own_rubric)
-		judge_rubric_free(&rubric);
-	template_free(t);
-	cJSON_Delete(product);
-	free(row_ref);
-	free(run_seg);
-	free(brief);
+	run_ctx_free(&c);
+	return rc;
+}
+
+int eval_variant(struct workspace *ws, struct scoreset *set, long long variant_id,
+                 const struct eval_opts *opts, struct score_result *out, char **judge_error,
+                 struct cl_err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (judge_error)
+		*judge_error = NULL;
+	sqlite3_stmt *st;
+	if (ws_prepare(ws, "SELECT run_id, segment, fields, text, error FROM cl_variants WHERE id = ?",
+	               &st, err))
+		return -1;
+	sqlite3_bind_int64(st, 1, variant_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return cl_err_set(err, CL_ENOTFOUND, "no variant %lld", variant_id);
+	}
+	if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+		sqlite3_finalize(st);
+		return cl_err_set(err, CL_EINVAL, "variant %lld failed to generate: nothing to score", variant_id);
+	}
+	long long run_id = sqlite3_column_int64(st, 0);
+	struct run_ctx c;
+	int rc = run_ctx_load(ws, set, run_id, opts, &c, err);
+	char *jerr = NULL;
+	int judged;
+	if (rc == 0)
+		rc = score_one(ws, set, &c, opts, variant_id, (const char *)sqlite3_column_text(st, 1),
+		               (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+		               out, &jerr, &judged, err);
+	sqlite3_finalize(st);
+	if (judge_error)
+		*judge_error = jerr;
+	else
+		free(jerr);
+	run_ctx_free(&c);
 	return rc;
 }
 

@@ -49,6 +49,15 @@ struct eval_summary {
 int eval_run(struct workspace *ws, struct scoreset *set, long long run_id,
              const struct eval_opts *opts, struct eval_summary *out, struct cl_err *err);
 
+/* Score one stored variant as eval_run would (its run's template, bound row,
+ * segment; the judge when opts->judge), store the scores and return them in
+ * *out (freed with score_result_free; opts->on_variant is not called). When
+ * the judge fails the heuristic scores are still stored and *judge_error (may
+ * be NULL; caller frees) says why. For the TUI's "score this variant". */
+int eval_variant(struct workspace *ws, struct scoreset *set, long long variant_id,
+                 const struct eval_opts *opts, struct score_result *out, char **judge_error,
+                 struct cl_err *err);
+
 /* The bound row "TABLE:ID" as a JSON object (*out caller frees), matched on
  * column id, else rowid. */
 int eval_load_row(struct workspace *ws, const char *row_ref, cJSON **out, struct cl_err *err);
