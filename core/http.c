@@ -351,11 +351,12 @@ static void completed(struct http_client *c, struct xfer *x, CURLcode rc)
 		return;
 	}
 	if (rc != CURLE_OK) {
+		/* curl's error buffer is the most specific sentence; its generic
+		 * text only when the buffer is empty. */
 		if (rc == CURLE_OPERATION_TIMEDOUT)
 			snprintf(why, sizeof why, "timed out (%s)", x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
 		else
-			snprintf(why, sizeof why, "%s%s%s", curl_easy_strerror(rc),
-			         x->errbuf[0] ? ": " : "", x->errbuf);
+			snprintf(why, sizeof why, "%s", x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
 		retry = retryable_curl(rc) && x->attempt <= c->opts.max_retries;
 	} else {
 		char snip[256];
@@ -377,7 +378,7 @@ static void completed(struct http_client *c, struct xfer *x, CURLcode rc)
 		                           .transport = rc != CURLE_OK, .error = why,
 		                           .body = rc == CURLE_OK ? sbuf_str(&x->errbody) : NULL,
 		                           .body_len = x->errbody.len };
-		if (rc == CURLE_OK && x->attempt > 1)
+		if (x->attempt > 1)
 			snprintf(why + strlen(why), sizeof why - strlen(why), " (after %d attempts)", x->attempt);
 		finish(c, x, &res);
 		return;
