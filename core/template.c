@@ -381,8 +381,10 @@ static int set_key(struct template *t, const char *key, const char *raw, const c
 	} else if (strcmp(key, "channel") == 0) {
 		for (char *p = v; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
-		if (strcmp(v, "searchad") == 0 || strcmp(v, "search_ad") == 0 || strcmp(v, "search") == 0)
-			strcpy(v, "search-ad");
+		if (strcmp(v, "searchad") == 0 || strcmp(v, "search_ad") == 0 || strcmp(v, "search") == 0) {
+			free(v);
+			v = xstrdup("search-ad");
+		}
 		if (!template_channel_valid(v))
 			rc = cl_err_set(err, CL_EINVAL, "%s:%d: unknown channel '%s' (email, sms, push, "
 			                "social, search-ad, landing)", origin, line, v);

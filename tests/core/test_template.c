@@ -105,6 +105,11 @@ static void test_parse_front_matter(void **state)
 	assert_int_equal(t->nfields, 1);
 	assert_string_equal(t->language, "zh");
 	template_free(t);
+	/* "search" is short for search-ad (found by fuzzing: it overflowed). */
+	assert_int_equal(template_parse("---\nname: s\nchannel: search\n---\nhi", "s.tmpl", &t, &err), 0);
+	assert_string_equal(t->channel, "search-ad");
+	assert_int_equal(t->nfields, 2);
+	template_free(t);
 }
 
 static void expect_parse_error(const char *text, const char *want)
