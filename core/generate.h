@@ -81,7 +81,9 @@ struct gen_variant {
 	char     *created_at;
 };
 
-/* Callbacks; any may be NULL. idx is the variant's 0-based index. */
+/* Callbacks; any may be NULL. idx is the variant's 0-based index. They fire
+ * from inside gen_job_poll (and gen_job_cancel); gen_job_cancel may be called
+ * from on_variant/on_error/on_retry, gen_job_free from none of them. */
 struct gen_callbacks {
 	/* Streamed text of variant idx as it arrives (complete UTF-8 pieces). */
 	void (*on_token)(void *ud, int idx, const char *text, size_t n);

@@ -15,8 +15,9 @@
  *
  * Callback order for one request: on_data* (2xx body bytes, as they arrive),
  * then either on_retry (the attempt failed; forget any data seen so far) and
- * again from the top, or on_done exactly once. Never call http_cancel* or
- * http_client_free from on_data; everything else may be called from callbacks.
+ * again from the top, or on_done exactly once. Never call http_cancel* from
+ * on_data, nor http_client_free from any callback; http_submit and
+ * http_cancel* may be called from on_retry and on_done.
  */
 #ifndef CL_HTTP_H
 #define CL_HTTP_H
