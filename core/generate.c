@@ -376,6 +376,8 @@ static void slot_retry(void *ud, int attempt, long delay_ms, const char *why)
 static void slot_done(void *ud, struct provider_result *res)
 {
 	struct slot *s = ud;
+	if (s->state == S_DONE)
+		return;                 /* already accounted for by gen_job_cancel */
 	if (res->cancelled) {
 		s->state = S_DONE;
 		s->job->remaining--;
