@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "core/eval.h"
 #include "core/judge.h"
+#include "core/plugin.h"
 #include "core/predict.h"
 #include "core/score.h"
 
@@ -122,12 +123,14 @@ int cmd_score(struct cli *cli, int argc, char **argv)
 {
 	const char *text_arg = NULL, *channel = NULL, *lang = NULL, *fields_arg = NULL;
 	const char *brand_file = NULL, *weights = NULL, *batch = NULL, *segment = NULL;
-	int json = 0, summary = 0, no_detail = 0;
+	int json = 0, summary = 0, no_detail = 0, plugins = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(a, "--json") == 0)
 			json = 1;
+		else if (strcmp(a, "--plugins") == 0)
+			plugins = 1;
 		else if (strcmp(a, "--summary") == 0)
 			summary = 1;
 		else if (strcmp(a, "--no-detail") == 0)
@@ -161,9 +164,12 @@ int cmd_score(struct cli *cli, int argc, char **argv)
 	if (scoreset_new(NULL, &set, &err))
 		return cli_fail(&err);
 	struct score_env env = {0};
+	struct plugin_host *host = NULL;
 	int rc = 1;
 	cJSON *fields = NULL;
 	char *text = NULL;
+	if (plugins && (plugin_host_load_default(&host, &err) || plugin_attach_scorers(host, set, &err)))
+		goto out;
 	if (config_weights(set, &err) || (weights && scoreset_set_weights_text(set, weights, &err)))
 		goto out;
 	if (brand_file && brand_load_file(brand_file, &env.brand, &err))
@@ -277,6 +283,7 @@ out:
 	free(text);
 	env_free(&env);
 	scoreset_free(set);
+	plugin_host_free(host);
 	return rc;
 }
 
@@ -312,10 +319,12 @@ static void on_variant(void *ud, long long vid, int idx, const struct score_resu
 int cmd_eval(struct cli *cli, int argc, char **argv)
 {
 	const char *run_arg = NULL, *provider = NULL;
-	int json = 0, judge = 0;
+	int json = 0, judge = 0, plugins = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
+		else if (strcmp(argv[i], "--plugins") == 0)
+			plugins = 1;
 		else if (strcmp(argv[i], "--judge") == 0)
 			judge = 1;
 		else if (strcmp(argv[i], "--provider") == 0 && i + 1 < argc)
@@ -344,6 +353,9 @@ int cmd_eval(struct cli *cli, int argc, char **argv)
 	struct provider *p = NULL;
 	int rc = 1;
 	struct eval_collect col = { cJSON_CreateArray(), NULL, NULL, 0, json };
+	struct plugin_host *host = NULL;
+	if (plugins && (plugin_host_load_default(&host, &err) || plugin_attach_scorers(host, set, &err)))
+		goto out;
 	if (config_weights(set, &err) || env_from_ws(ws, set, &env, &err))
 		goto out;
 	if (judge) {
@@ -416,6 +428,7 @@ out:
 	config_free(cfg);
 	env_free(&env);
 	scoreset_free(set);
+	plugin_host_free(host);
 	return rc;
 }
 

@@ -303,6 +303,9 @@ void score_result_free(struct score_result *r)
 {
 	for (size_t i = 0; i < r->n; i++)
 		cJSON_Delete(r->items[i].detail);
+	for (size_t i = 0; i < r->nnames; i++)
+		free(r->names[i]);
+	free(r->names);
 	free(r->items);
 	memset(r, 0, sizeof *r);
 }
@@ -528,9 +531,9 @@ int score_store(struct workspace *ws, long long variant_id, const struct score_r
 	return rc;
 }
 
-/* Stored names must outlive the result: map them to the registered built-ins
- * or to the few names score_result_put knows; other names (plugins no longer
- * loaded) are kept in a detail-side copy. */
+/* Stored names must outlive the result: map them to the built-ins or to the
+ * few names score_result_put knows; other names (plugins) are copied into
+ * the result's own name list. */
 static const char *known_name(const char *s)
 {
 	const char *k = stable_name(s);
@@ -573,12 +576,10 @@ int score_load(struct workspace *ws, long long variant_id, struct score_result *
 		}
 		const char *k = known_name(name);
 		if (!k) {
-			/* a plugin scorer: keep its name inside the detail */
-			if (!detail)
-				detail = cJSON_CreateObject();
-			if (cJSON_IsObject(detail))
-				cJSON_AddStringToObject(detail, "scorer_name", name);
-			k = "plugin";
+			/* a plugin scorer: the result keeps its own copy of the name */
+			out->names = xreallocarray(out->names, out->nnames + 1, sizeof *out->names);
+			out->names[out->nnames++] = xstrdup(name);
+			k = out->names[out->nnames - 1];
 		}
 		push_item(out, k, v, 1.0, detail);
 	}

@@ -94,6 +94,9 @@ struct score_result {
 	double composite;     /* weighted mean over items; 0 when none applies */
 	char   lang[3];
 	char   channel[16];
+	char **names;         /* scorer names the result owns (read back from cl_scores for
+	                         scorers not registered here, e.g. a plugin's) */
+	size_t nnames;
 };
 
 /* A set with the built-in scorers and the lexicon from lexdir (NULL = bundled

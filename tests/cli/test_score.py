@@ -72,6 +72,11 @@ d, _ = scores_of(run("score", "Shop now", "--weights", "cta=10", "--json").stdou
 check(abs(next(x for x in d["scores"] if x["scorer"] == "cta")["weight"] - 10) < 1e-9,
       "--weights overrides a scorer's weight")
 
+p = run("score", "Utilize our synergies to leverage value", "--plugins", "--json",
+        env={"COPYLAB_PLUGIN_PATH": os.path.join(TOP, "plugins/examples")})
+d, s = scores_of(p.stdout)
+check("jargon" in s and "compliance" in s, "--plugins adds a plugin's scorer beside the built-ins")
+
 batch = os.path.join(TMP, "batch.txt")
 with open(batch, "w") as f:
     f.write("Shop now\n春茶上新\\n立即购买\nTea\n")

@@ -513,6 +513,13 @@ static void test_store_load(void **state)
 	assert_string_equal(cJSON_GetObjectItem(h, "quote")->valuestring, "最低价");
 	score_result_free(&back);
 	score_result_free(&r);
+	/* a plugin scorer's row reads back under its own name */
+	assert_int_equal(ws_exec(ws, "INSERT INTO cl_scores(variant_id, scorer, value, detail)"
+	                         " VALUES(5, 'reading_level', 0.25, '{\"grade\":9}')", &err), 0);
+	assert_int_equal(score_load(ws, 5, &back, &err), 0);
+	assert_non_null(score_result_get(&back, "reading_level"));
+	NEAR(score_result_get(&back, "reading_level")->value, 0.25);
+	score_result_free(&back);
 	assert_int_equal(score_load(ws, 99, &back, &err), 0);
 	assert_int_equal(back.n, 0);
 	score_result_free(&back);
