@@ -438,6 +438,7 @@ int cmd_predictor(struct cli *cli, int argc, char **argv)
 {
 	const char *table = NULL, *channel = NULL, *segment = NULL, *text = NULL;
 	int json = 0;
+	struct predict_opts popts = {0};
 	if (argc < 2)
 		return cli_usage("predictor", "train, show or predict?");
 	const char *sub = argv[1];
@@ -450,7 +451,12 @@ int cmd_predictor(struct cli *cli, int argc, char **argv)
 			channel = argv[++i];
 		else if (strcmp(argv[i], "--segment") == 0 && i + 1 < argc)
 			segment = argv[++i];
-		else if (argv[i][0] == '-')
+		else if (strcmp(argv[i], "--lambda") == 0 && i + 1 < argc) {
+			if (cli_parse_double("predictor", "--lambda", argv[++i], &popts.lambda))
+				return 2;
+			if (!(popts.lambda > 0))
+				return cli_usage("predictor", "--lambda wants a number > 0");
+		} else if (argv[i][0] == '-')
 			return cli_usage("predictor", "unknown option '%s'", argv[i]);
 		else if (!text && strcmp(sub, "predict") == 0)
 			text = argv[i];
@@ -471,7 +477,7 @@ int cmd_predictor(struct cli *cli, int argc, char **argv)
 	if (lex_load(NULL, &lx, &err))
 		goto out;
 	if (strcmp(sub, "train") == 0) {
-		if (predictor_train_table(ws, table, lx, NULL, &p, &err) || predictor_save(ws, p, &err))
+		if (predictor_train_table(ws, table, lx, &popts, &p, &err) || predictor_save(ws, p, &err))
 			goto out;
 	} else {
 		if (predictor_load(ws, lx, &p, &err))
