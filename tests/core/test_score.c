@@ -193,6 +193,10 @@ static void test_cta_urgency_personal(void **state)
 	NEAR(val(set, "Tea", NULL, "personalisation", NULL), 0.2);
 	NEAR(val(set, "Save 20 today", NULL, "numbers", NULL), 1.0);
 	NEAR(val(set, "Save today", NULL, "numbers", NULL), 0.5);
+	NEAR(val(set, "限时8折", NULL, "numbers", NULL), 1.0);
+	NEAR(val(set, "春茶上新", NULL, "numbers", NULL), 0.5);
+	NEAR(val(set, "春茶\xF0\x9F\x8D\xB5", "push", "emoji", NULL), 1.0);
+	NEAR(val(set, "春茶\xF0\x9F\x8D\xB5", "sms", "emoji", NULL), 0.5);
 	NEAR(val(set, "Thirsty?", NULL, "question", NULL), 1.0);
 	NEAR(val(set, "口渴吗？", NULL, "question", NULL), 1.0);
 	NEAR(val(set, "Tea", "search-ad", "emoji", NULL), 1.0);
