@@ -235,6 +235,29 @@ static char *oa_error_message(long status, const char *body, size_t len)
 	return out;
 }
 
+/* max_tokens is what llama.cpp and most servers honour, but OpenAI's newer
+ * (reasoning) models refuse it with a 400 naming max_completion_tokens, and
+ * some refuse any temperature but the default. Switch and resend. */
+static int oa_adapt(struct provider_req *req, long status, const char *body, size_t len)
+{
+	char *b;
+	int changed = 0;
+	if (status != 400 || !body)
+		return 0;
+	b = xstrndup(body, len);
+	if (!req->use_max_completion_tokens && req->max_tokens > 0 &&
+	    strstr(b, "max_tokens") && strstr(b, "max_completion_tokens")) {
+		req->use_max_completion_tokens = 1;
+		changed = 1;
+	} else if (!req->omit_temperature && req->temperature >= 0 && strstr(b, "temperature") &&
+	           (strstr(b, "Unsupported") || strstr(b, "unsupported") || strstr(b, "does not support"))) {
+		req->omit_temperature = 1;
+		changed = 1;
+	}
+	free(b);
+	return changed;
+}
+
 /* base_url + path without doubling the slash; caller frees. */
 static char *join_url(const char *base, const char *path)
 {
@@ -267,8 +290,9 @@ static int oa_build(const struct provider *p, const struct provider_req *req, co
 	cJSON_AddItemToArray(msgs, m);
 	cJSON_AddNumberToObject(b, "n", 1);
 	if (req->max_tokens > 0)
-		cJSON_AddNumberToObject(b, "max_tokens", req->max_tokens);
-	if (req->temperature >= 0)
+		cJSON_AddNumberToObject(b, req->use_max_completion_tokens ? "max_completion_tokens"
+		                                                          : "max_tokens", req->max_tokens);
+	if (req->temperature >= 0 && !req->omit_temperature)
 		cJSON_AddNumberToObject(b, "temperature", req->temperature);
 	if (req->top_p >= 0)
 		cJSON_AddNumberToObject(b, "top_p", req->top_p);
@@ -309,4 +333,5 @@ const struct provider_type provider_openai = {
 	.decoder_finish = oa_decoder_finish,
 	.decoder_free = oa_decoder_free,
 	.error_message = oa_error_message,
+	.adapt = oa_adapt,
 };

@@ -167,7 +167,12 @@ struct call {
 	void                    *dec;
 	struct provider_callbacks cb;
 	void                    *ud;
+	struct http_client      *http;
+	struct provider_req      req;      /* shallow copy; adapt may change its flags */
+	int                      adapted;
 };
+
+static int call_send(struct call *c, struct cl_err *err);
 
 static void call_on_data(void *ud, const char *data, size_t n)
 {
@@ -216,6 +221,16 @@ static void call_on_done(void *ud, const struct http_result *hr)
 	res.attempts = hr->attempts;
 	res.latency_ms = hr->latency_ms;
 	res.cancelled = hr->cancelled;
+	if (!hr->ok && !hr->cancelled && hr->body && c->t->adapt && c->adapted < 2 &&
+	    c->t->adapt(&c->req, hr->status, hr->body, hr->body_len)) {
+		/* The server named a parameter it wants otherwise: resend. */
+		struct cl_err err = {0};
+		c->adapted++;
+		if (c->t->decoder_reset)
+			c->t->decoder_reset(c->dec);
+		if (call_send(c, &err) > 0)
+			return;
+	}
 	if (hr->ok) {
 		c->t->decoder_finish(c->dec, &res);
 	} else {
@@ -243,32 +258,46 @@ static void call_on_done(void *ud, const struct http_result *hr)
 	free(c);
 }
 
-int provider_submit(struct provider *p, struct http_client *http, const struct provider_req *req,
-                    const struct provider_callbacks *cb, void *ud, struct cl_err *err)
+/* Build c->req's HTTP request and queue it; returns the http id or -1. */
+static int call_send(struct call *c, struct cl_err *err)
 {
 	struct provider_http h;
 	const char *secrets[2] = { NULL, NULL };
 	int id;
-	if (p->type->local)
-		return cl_err_set(err, CL_EINVAL, "provider '%s' runs locally, not over HTTP", p->name);
 	memset(&h, 0, sizeof h);
-	if (p->type->build(p, req, provider_api_key(p), &h, err)) {
+	if (c->t->build(c->p, &c->req, provider_api_key(c->p), &h, err)) {
 		provider_http_clear(&h);
-		return cl_err_prefix(err, "provider '%s'", p->name);
+		return cl_err_prefix(err, "provider '%s'", c->p->name);
 	}
-	struct call *c = xcalloc(1, sizeof *c);
-	c->p = p;
-	c->t = p->type;
-	c->dec = p->type->decoder_new(req);
-	if (cb)
-		c->cb = *cb;
-	c->ud = ud;
 	secrets[0] = h.secret;
 	struct http_spec spec = { .url = h.url, .headers = (const char *const *)h.headers,
 	                          .nheaders = h.nheaders, .body = h.body, .secrets = secrets };
 	struct http_callbacks hcb = { call_on_data, call_on_retry, call_on_done };
-	id = http_submit(http, &spec, &hcb, c);
+	id = http_submit(c->http, &spec, &hcb, c);
 	provider_http_clear(&h);
+	return id;
+}
+
+int provider_submit(struct provider *p, struct http_client *http, const struct provider_req *req,
+                    const struct provider_callbacks *cb, void *ud, struct cl_err *err)
+{
+	int id;
+	if (p->type->local)
+		return cl_err_set(err, CL_EINVAL, "provider '%s' runs locally, not over HTTP", p->name);
+	struct call *c = xcalloc(1, sizeof *c);
+	c->p = p;
+	c->t = p->type;
+	c->http = http;
+	c->req = *req;
+	if (cb)
+		c->cb = *cb;
+	c->ud = ud;
+	c->dec = p->type->decoder_new(req);
+	id = call_send(c, err);
+	if (id < 0) {
+		p->type->decoder_free(c->dec);
+		free(c);
+	}
 	return id;
 }
 

@@ -35,6 +35,10 @@ struct provider_req {
 	long long    seed;         /* < 0: not sent */
 	int          json;         /* ask for a JSON object (response_format where supported) */
 	int          stream;       /* stream the reply (tokens reach on_token as they come) */
+	/* Set by a type's adapt hook when the server refused a parameter (e.g.
+	 * newer OpenAI models want max_completion_tokens and no temperature). */
+	int          use_max_completion_tokens;
+	int          omit_temperature;
 	/* Structured context, used by local composers (offline) and plugins;
 	 * network types may ignore it. All may be NULL / 0. */
 	const char  *language;     /* "en", "zh" */
@@ -94,6 +98,10 @@ struct provider_type {
 	void (*decoder_free)(void *dec);
 	/* Message for a non-2xx reply (JSON error shapes of the API); caller frees. */
 	char *(*error_message)(long status, const char *body, size_t len);
+	/* Optional: the server refused req with status/body; change req so a
+	 * resend may succeed and return 1, or return 0 (the error stands). Each
+	 * request is adapted at most twice. */
+	int  (*adapt)(struct provider_req *req, long status, const char *body, size_t len);
 
 	/* Local: run req now, filling res (res->error set, and 0 returned, for a
 	 * failed completion; -1 only for a bad request). p is non-const so a type
@@ -178,8 +186,10 @@ struct provider_callbacks {
 };
 
 /* Start a completion on http for a network provider; returns the http id (> 0)
- * for http_cancel, or -1 with err set (nothing submitted). Local providers
- * are refused here: call provider_complete_local. */
+ * for http_cancel (a request resent by the type's adapt hook gets a new id:
+ * prefer http_cancel_all), or -1 with err set (nothing submitted). req must
+ * stay valid until on_done. Local providers are refused here: call
+ * provider_complete_local. */
 int provider_submit(struct provider *p, struct http_client *http, const struct provider_req *req,
                     const struct provider_callbacks *cb, void *ud, struct cl_err *err);
 /* Run a local provider's completion now. */

@@ -27,6 +27,7 @@ in an "X-Mock" header ("k=v;k2=v2"):
   llama             llama.cpp style: usage in the finish chunk, extra "timings", no role
   nodone            no "data: [DONE]" at the end
   echokey           reply 401 quoting the Authorization header back
+  newparams         refuse max_tokens and a temperature (as OpenAI's reasoning models do)
   cut=N             report N prompt tokens (as a server that cut the prompt does)
   intcode           error JSON with an integer code and no "param" (llama.cpp)
   auth=KEY          reply 401 unless "Authorization: Bearer KEY"; a bare "auth"
@@ -223,6 +224,18 @@ class Handler(BaseHTTPRequestHandler):
         if "auth" in d and self.headers.get("Authorization") != "Bearer " + expected_key(d):
             self.write(self.send_all(401, json.dumps({"error": {
                 "message": "Invalid API key", "type": "authentication_error", "code": 401}})))
+            return
+        if "newparams" in d and "max_tokens" in req:     # OpenAI's reasoning models
+            self.write(self.send_all(400, json.dumps({"error": {
+                "message": "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                           "Use 'max_completion_tokens' instead.", "type": "invalid_request_error",
+                "param": "max_tokens", "code": "unsupported_parameter"}})))
+            return
+        if "newparams" in d and "temperature" in req and req["temperature"] != 1:
+            self.write(self.send_all(400, json.dumps({"error": {
+                "message": "Unsupported value: 'temperature' does not support 0.7 with this model. "
+                           "Only the default (1) value is supported.", "type": "invalid_request_error",
+                "param": "temperature", "code": "unsupported_value"}})))
             return
         if "status" in d and active:
             code = int(d["status"])

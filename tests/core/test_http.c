@@ -339,6 +339,38 @@ static void test_key_masked_and_sent(void **state)
 	provider_free(p);
 }
 
+static void test_adapts_to_newer_models(void **state)
+{
+	struct provider *p = mock_openai();
+	struct http_opts opts = fast_opts();
+	struct http_client *c;
+	struct cl_err err = {0};
+	struct provider_req req;
+	struct provider_callbacks cb = { o_token, o_retry, o_done };
+	struct outcome o;
+	memset(&o, 0, sizeof o);
+	assert_int_equal(http_client_new(&opts, &c, &err), 0);
+	provider_req_init(&req);
+	req.user = "x [mock:newparams]";
+	req.max_tokens = 20;
+	req.temperature = 0.7;
+	assert_true(provider_submit(p, c, &req, &cb, &o, &err) > 0);
+	while (http_in_flight(c))
+		http_poll(c, NULL, 0, 200, &err);
+	http_client_free(c);
+	assert_true(o.done);
+	assert_null(o.res.error);
+	cJSON *st = mock_call(&oa, "/_stats", 0);
+	cJSON *log = cJSON_GetObjectItem(st, "log");
+	cJSON *last = cJSON_GetObjectItem(cJSON_GetArrayItem(log, cJSON_GetArraySize(log) - 1), "body");
+	assert_non_null(cJSON_GetObjectItem(last, "max_completion_tokens"));
+	assert_null(cJSON_GetObjectItem(last, "max_tokens"));
+	assert_null(cJSON_GetObjectItem(last, "temperature"));
+	cJSON_Delete(st);
+	o_clear(&o);
+	provider_free(p);
+}
+
 static void test_anthropic(void **state)
 {
 	struct provider *p = provider_new(&provider_anthropic, "amock");
@@ -397,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_rpm_spacing),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_key_masked_and_sent),
+		cmocka_unit_test(test_adapts_to_newer_models),
 		cmocka_unit_test(test_anthropic),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
