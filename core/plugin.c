@@ -1424,7 +1424,7 @@ int plugin_load(struct plugin_host *h, const char *path, struct cl_err *err)
 	for (size_t i = 0; i < h->n; i++) {
 		const char *ob = strrchr(h->p[i]->path, '/');
 		ob = ob ? ob + 1 : h->p[i]->path;
-		if (strcmp(ob, b) == 0 && h->p[i]->state != PLUGIN_SHADOWED) {
+		if (strcmp(ob, b) == 0 && h->p[i]->state == PLUGIN_LOADED) {
 			struct plugin *pl = plugin_new(h, path, kind);
 			set_state(pl, PLUGIN_SHADOWED, "%s is loaded instead", h->p[i]->path);
 			return cl_err_set(err, CL_EINVAL, "%s: %s", path, sbuf_str(&pl->message));
