@@ -161,59 +161,108 @@ enum { NUM_NONE, NUM_PHONE, NUM_LONG };
 #define MAXG 12
 
 struct group {
-	size_t start, end;   /* digits s[start..end) */
+	size_t start, end;   /* the digits' bytes s[start..end) */
+	size_t nd;           /* digits in the group */
+	char   first[2];     /* its first two digits as ASCII */
 };
 
-static int is_sep(unsigned char c)
+/* Bytes of the digit at u[i]: 1 for 0-9, 3 for fullwidth ０-９ (U+FF10..FF19,
+ * common in Chinese text), 0 when it is not a digit. */
+static size_t digit_len(const unsigned char *u, size_t i, size_t n)
 {
-	return c == ' ' || c == '-' || c == '(' || c == ')';
+	if (i < n && u[i] >= '0' && u[i] <= '9')
+		return 1;
+	if (i + 2 < n && u[i] == 0xEF && u[i + 1] == 0xBC && u[i + 2] >= 0x90 && u[i + 2] <= 0x99)
+		return 3;
+	return 0;
 }
 
-/* Collect groups of a span starting at digit position i; returns count. */
-static int scan_groups(const char *s, size_t i, size_t n, struct group *g)
+static char digit_val(const unsigned char *u, size_t i)
+{
+	return u[i] < 0x80 ? (char)u[i] : (char)('0' + (u[i + 2] - 0x90));
+}
+
+enum { SEP_NONE, SEP_SPACE, SEP_DASH, SEP_PAREN, SEP_PLUS };
+
+/* The separator or prefix character at u[i]: kind and byte length. ASCII
+ * space, '-', '(', ')', '+' and their fullwidth forms. */
+static int sep_at(const unsigned char *u, size_t i, size_t n, size_t *len)
+{
+	*len = 1;
+	switch (i < n ? u[i] : 0) {
+	case ' ': return SEP_SPACE;
+	case '-': return SEP_DASH;
+	case '(': case ')': return SEP_PAREN;
+	case '+': return SEP_PLUS;
+	case 0xEF:
+		if (i + 2 < n && u[i + 1] == 0xBC) {
+			*len = 3;
+			if (u[i + 2] == 0x8D) return SEP_DASH;      /* － */
+			if (u[i + 2] == 0x88 || u[i + 2] == 0x89) return SEP_PAREN;   /* （ ） */
+			if (u[i + 2] == 0x8B) return SEP_PLUS;      /* ＋ */
+		}
+		return SEP_NONE;
+	default:
+		return SEP_NONE;
+	}
+}
+
+/* Collect the digit groups of a span starting at digit position i; *paren_at
+ * gets a bit per gap (k-1..k) holding a parenthesis. Returns the count. */
+static int scan_groups(const char *s, size_t i, size_t n, struct group *g, unsigned *paren_at)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	int ng = 0;
-	size_t p = i, total = 0;
+	size_t p = i, total = 0, dl;
+	*paren_at = 0;
 	while (ng < MAXG) {
-		size_t st = p;
-		while (p < n && isdigit(u[p]))
-			p++;
-		g[ng].start = st;
-		g[ng].end = p;
-		total += p - st;
+		struct group *gr = &g[ng];
+		gr->start = p;
+		gr->nd = 0;
+		gr->first[0] = gr->first[1] = 0;
+		while ((dl = digit_len(u, p, n)) != 0) {
+			if (gr->nd < 2)
+				gr->first[gr->nd] = digit_val(u, p);
+			gr->nd++;
+			p += dl;
+		}
+		gr->end = p;
+		total += gr->nd;
 		ng++;
-		/* An ID number may end in X after 17 digits. */
 		if (total > 20)
 			break;
-		size_t q = p, spaces = 0;
-		while (q < n && q - p < 3 && is_sep(u[q])) {
-			if (u[q] == ' ')
-				spaces++;
-			q++;
+		/* Up to three separator characters, at most one space. */
+		size_t q = p, seps = 0, spaces = 0, sl;
+		int paren = 0, kind;
+		while (seps < 3 && (kind = sep_at(u, q, n, &sl)) != SEP_NONE && kind != SEP_PLUS) {
+			spaces += kind == SEP_SPACE;
+			paren |= kind == SEP_PAREN;
+			q += sl;
+			seps++;
 		}
-		if (q == p || q >= n || !isdigit(u[q]) || spaces > 1)
+		if (!seps || spaces > 1 || !digit_len(u, q, n))
 			break;
+		if (paren)
+			*paren_at |= 1u << ng;
 		p = q;
 	}
 	return ng;
 }
 
-static int classify(const char *s, const struct group *g, int a, int b, int plus, int paren)
+static int classify(const struct group *g, int a, int b, int plus, int paren)
 {
 	size_t d = 0;
 	int all3 = 1;
 	char first[2] = { 0, 0 };
 	for (int k = a; k <= b; k++) {
-		size_t len = g[k].end - g[k].start;
-		for (size_t q = 0; q < len && d + q < 2; q++)
-			first[d + q] = s[g[k].start + q];
-		d += len;
-		if (len < 3)
+		for (size_t q = 0; q < g[k].nd && q < 2 && d + q < 2; q++)
+			first[d + q] = g[k].first[q];
+		d += g[k].nd;
+		if (g[k].nd < 3)
 			all3 = 0;
 	}
 	int ng = b - a + 1;
-	size_t g0 = g[a].end - g[a].start;
+	size_t g0 = g[a].nd;
 	if (plus && d >= 8 && d <= 15)
 		return NUM_PHONE;
 	if (paren && d >= 10 && d <= 12)
@@ -222,8 +271,7 @@ static int classify(const char *s, const struct group *g, int a, int b, int plus
 		return NUM_PHONE;
 	if (first[0] == '0' && ng >= 2 && g0 >= 3 && g0 <= 4 && d >= 10 && d <= 12)
 		return NUM_PHONE;
-	if (ng == 3 && g0 == 3 && g[a + 1].end - g[a + 1].start == 3 &&
-	    g[a + 2].end - g[a + 2].start == 4)
+	if (ng == 3 && g0 == 3 && g[a + 1].nd == 3 && g[a + 2].nd == 4)
 		return NUM_PHONE;
 	if (ng == 1 && d >= 9)
 		return NUM_LONG;
@@ -239,38 +287,45 @@ static void add_label(struct sbuf *out, const char *what)
 	sbuf_addc(out, ']');
 }
 
-/* Handle a number span at s[i] (a digit, or '+'/'(' before a digit). Appends
- * to out and returns the position after what it consumed. */
+/* Length of a number span's prefix at s[i] ('+', '(', one space, in ASCII or
+ * fullwidth), when a digit follows it; 0 when none does. */
+static size_t number_prefix(const unsigned char *u, size_t i, size_t n, int *plus, int *paren)
+{
+	size_t p = i, sl;
+	int k, count = 0;
+	*plus = *paren = 0;
+	while (count < 3 && !digit_len(u, p, n) &&
+	       ((k = sep_at(u, p, n, &sl)) == SEP_PLUS || k == SEP_PAREN || k == SEP_SPACE)) {
+		*plus |= k == SEP_PLUS;
+		*paren |= k == SEP_PAREN;
+		p += sl;
+		count++;
+	}
+	return digit_len(u, p, n) ? p - i : 0;
+}
+
+/* Handle a number span at s[i] (a digit, or '+'/'(' before one). Appends to
+ * out and returns the position after what it consumed. */
 static size_t do_number(const struct redactor *r, const char *s, size_t i, size_t n,
                         struct sbuf *out, size_t *hits)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	unsigned flags = r ? r->flags : REDACT_ALL;
 	struct group g[MAXG];
-	size_t d0 = i;
-	int plus = 0, paren = 0;
-	while (d0 < n && (s[d0] == '+' || s[d0] == '(' || s[d0] == ' ') && d0 - i < 3) {
-		if (s[d0] == '+')
-			plus = 1;
-		if (s[d0] == '(')
-			paren = 1;
-		d0++;
-	}
-	if (d0 >= n || !isdigit((unsigned char)s[d0])) {
-		sbuf_addc(out, s[i]);
-		return i + 1;
-	}
-	int ng = scan_groups(s, d0, n, g);
+	unsigned paren_at;
+	int plus, paren;
+	size_t pre = number_prefix(u, i, n, &plus, &paren);
+	int ng = scan_groups(s, i + pre, n, g, &paren_at);
 	size_t pos = i;   /* bytes before pos are already emitted */
 	int a = 0;
 	while (a < ng) {
 		int kind = NUM_NONE, b;
 		for (b = ng - 1; b >= a; b--) {
 			int pr = a == 0 && paren;
-			for (int k = a + 1; k <= b && !pr; k++)
-				for (size_t q = g[k - 1].end; q < g[k].start; q++)
-					if (s[q] == '(' || s[q] == ')')
-						pr = 1;
-			kind = classify(s, g, a, b, a == 0 && plus, pr);
+			for (int k = a + 1; k <= b; k++)
+				if (paren_at & (1u << k))
+					pr = 1;
+			kind = classify(g, a, b, a == 0 && plus, pr);
 			if (kind == NUM_PHONE && !(flags & REDACT_PHONE))
 				kind = NUM_NONE;
 			if (kind == NUM_LONG && !(flags & REDACT_DIGITS))
@@ -285,8 +340,8 @@ static size_t do_number(const struct redactor *r, const char *s, size_t i, size_
 			continue;
 		}
 		size_t from = a == 0 ? i : g[a].start, to = g[b].end;
-		if (kind == NUM_LONG && to < n && (s[to] == 'X' || s[to] == 'x') &&
-		    to - g[b].start == 17)
+		/* A Chinese ID number: 17 digits and a check character X. */
+		if (kind == NUM_LONG && g[b].nd == 17 && to < n && (s[to] == 'X' || s[to] == 'x'))
 			to++;
 		sbuf_add(out, s + pos, from - pos);
 		add_label(out, kind == NUM_PHONE ? "phone" : "number");
@@ -308,19 +363,12 @@ static void scan_patterns(const struct redactor *r, const char *s, size_t n, str
 	size_t i = 0, done = 0;   /* s[done..i) is pending, copied as it is */
 	int emails = (flags & REDACT_EMAIL) && memchr(s, '@', n) != NULL;
 	int numbers = (flags & (REDACT_PHONE | REDACT_DIGITS)) != 0;
+	int prev_digit = 0;
 	sbuf_reserve(out, n + 1);
 	while (i < n) {
 		unsigned char c = u[i];
-		if (c >= 0x80) {
-			/* Skip a whole multi-byte character (or a stray byte). */
-			size_t k = 1;
-			if ((c & 0xE0) == 0xC0) k = 2;
-			else if ((c & 0xF0) == 0xE0) k = 3;
-			else if ((c & 0xF8) == 0xF0) k = 4;
-			i += i + k > n ? n - i : k;
-			continue;
-		}
-		if (emails && is_local(c) && (i == 0 || !is_local(u[i - 1]))) {
+		/* E-mail first: QQ addresses have all-digit local parts. */
+		if (emails && c < 0x80 && is_local(c) && (i == 0 || !is_local(u[i - 1]))) {
 			size_t e = match_email(s, i, n);
 			if (e) {
 				sbuf_add(out, s + done, i - done);
@@ -328,17 +376,30 @@ static void scan_patterns(const struct redactor *r, const char *s, size_t n, str
 				if (hits)
 					(*hits)++;
 				i = done = e;
+				prev_digit = 0;
 				continue;
 			}
 		}
-		if (numbers &&
-		    ((isdigit(c) && (i == 0 || !isdigit(u[i - 1]))) ||
-		     ((c == '+' || c == '(') && i + 1 < n &&
-		      (isdigit(u[i + 1]) || (u[i + 1] == ' ' && i + 2 < n && isdigit(u[i + 2])))))) {
-			/* Letters before digits don't stop it: "ID123456789" still
-			 * hides the run. */
-			sbuf_add(out, s + done, i - done);
-			i = done = do_number(r, s, i, n, out, hits);
+		size_t dl = numbers ? digit_len(u, i, n) : 0;
+		if (numbers && !prev_digit) {
+			int plus, paren;
+			if (dl || ((c == '+' || c == '(' || c == 0xEF) && number_prefix(u, i, n, &plus, &paren))) {
+				/* Letters before digits don't stop it: "ID123456789"
+				 * still hides the run. */
+				sbuf_add(out, s + done, i - done);
+				i = done = do_number(r, s, i, n, out, hits);
+				prev_digit = 0;   /* a span ends before a non-digit */
+				continue;
+			}
+		}
+		prev_digit = dl != 0;
+		if (c >= 0x80) {
+			/* Skip a whole multi-byte character (or a stray byte). */
+			size_t k = 1;
+			if ((c & 0xE0) == 0xC0) k = 2;
+			else if ((c & 0xF0) == 0xE0) k = 3;
+			else if ((c & 0xF8) == 0xF0) k = 4;
+			i += i + k > n ? n - i : k;
 			continue;
 		}
 		i++;

@@ -28,6 +28,7 @@ static void test_emails(void **state)
 	       "mail [redacted email] now", 1);
 	expect(NULL, "Contact: ANNA_B@Mail.Example.org.", "Contact: [redacted email].", 1);
 	expect(NULL, "联系邮箱：zhang.san@qq.com，谢谢", "联系邮箱：[redacted email]，谢谢", 1);
+	expect(NULL, "QQ邮箱 13800138000@qq.com", "QQ邮箱 [redacted email]", 1);
 	/* Not addresses. */
 	expect(NULL, "follow @brand on social", "follow @brand on social", 0);
 	expect(NULL, "a@b is not one, nor x@y.1", "a@b is not one, nor x@y.1", 0);
@@ -44,6 +45,14 @@ static void test_phones(void **state)
 	expect(NULL, "座机 010-12345678 或 0755-8888 6666",
 	       "座机 [redacted phone] 或 [redacted phone]", 2);
 	expect(NULL, "save 20 13800138000", "save 20 [redacted phone]", 1);
+	/* Fullwidth digits and separators, as typed in Chinese forms. */
+	expect(NULL, "手机：１３８００１３８０００。", "手机：[redacted phone]。", 1);
+	expect(NULL, "电话（０１０）１２３４５６７８", "电话[redacted phone]", 1);
+	expect(NULL, "＋８６ １３９－１２３４－５６７８", "[redacted phone]", 1);
+	expect(NULL, "价格：２９９元，八折", "价格：２９９元，八折", 0);
+	/* The sample customers' formats. */
+	expect(NULL, "+1-555-0123 / +44-7700-900123 / +61-491-570-157 / 138-0000-1234 / +852-0000-1234",
+	       "[redacted phone] / [redacted phone] / [redacted phone] / [redacted phone] / [redacted phone]", 5);
 }
 
 static void test_digit_runs(void **state)
