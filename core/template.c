@@ -455,6 +455,17 @@ static int line_is_fence(const char *s, size_t n)
 	return n == 3 && memcmp(s, "---", 3) == 0;
 }
 
+/* Copy s with CRLF line ends turned into LF (files saved on Windows). */
+static char *dup_lf(const char *s)
+{
+	char *d = xstrdup(s), *w = d;
+	for (const char *p = s; *p; p++)
+		if (!(p[0] == '\r' && p[1] == '\n'))
+			*w++ = *p;
+	*w = 0;
+	return d;
+}
+
 static char *base_name(const char *origin)
 {
 	if (!origin)
@@ -576,10 +587,10 @@ int template_parse(const char *text, const char *origin, struct template **out,
 			goto fail;
 		}
 		t->body_line = line + 1;
-		t->body = xstrdup(text + pos);
+		t->body = dup_lf(text + pos);
 	} else {
 		t->body_line = 1;
-		t->body = xstrdup(text + start);
+		t->body = dup_lf(text + start);
 	}
 	if (!t->name)
 		t->name = base_name(origin);

@@ -105,6 +105,11 @@ static void test_parse_front_matter(void **state)
 	assert_int_equal(t->nfields, 1);
 	assert_string_equal(t->language, "zh");
 	template_free(t);
+	/* CRLF files: the front matter parses and the body loses its CRs. */
+	assert_int_equal(template_parse("---\r\nname: w\r\nchannel: push\r\n---\r\nA {{x}}\r\nB\r\n", "w.tmpl", &t, &err), 0);
+	assert_string_equal(t->channel, "push");
+	assert_string_equal(t->body, "A {{x}}\nB\n");
+	template_free(t);
 	/* "search" is short for search-ad (found by fuzzing: it overflowed). */
 	assert_int_equal(template_parse("---\nname: s\nchannel: search\n---\nhi", "s.tmpl", &t, &err), 0);
 	assert_string_equal(t->channel, "search-ad");
