@@ -305,6 +305,11 @@ static char *expand(const struct ctx *c, const char *phrase)
 		}
 		sbuf_addc(&sb, *p++);
 	}
+	/* A phrase that opens with a lower-case value opens a sentence:
+	 * "our new range is here" -> "Our new range is here" (but "iPhone" stays). */
+	if (phrase[0] == '{' && sb.len > 1 && islower((unsigned char)sb.buf[0]) &&
+	    !isupper((unsigned char)sb.buf[1]))
+		sb.buf[0] = (char)toupper((unsigned char)sb.buf[0]);
 	return sbuf_detach(&sb);
 }
 
@@ -493,6 +498,39 @@ static char *short_name(const char *name, int zh)
 	return xstrdup(sp + 1);
 }
 
+/* The first quoted phrase of a prompt ("…", “…”, 「…」, 『…』, 《…》), used
+ * as the product when nothing is bound; NULL when there is none. */
+static char *quoted_name(const char *prompt)
+{
+	static const char *const pairs[][2] = {
+		{ "\"", "\"" }, { "“", "”" }, { "「", "」" }, { "『", "』" }, { "《", "》" },
+	};
+	const char *best = NULL, *best_end = NULL;
+	if (!prompt)
+		return NULL;
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		const char *a = strstr(prompt, pairs[i][0]);
+		if (!a)
+			continue;
+		a += strlen(pairs[i][0]);
+		const char *b = strstr(a, pairs[i][1]);
+		if (b && b > a && (size_t)(b - a) <= 80 && (!best || a < best)) {
+			best = a;
+			best_end = b;
+		}
+	}
+	return best ? xstrndup(best, (size_t)(best_end - best)) : NULL;
+}
+
+static int has_cjk_text(const char *s)
+{
+	uint32_t cp;
+	for (size_t i = 0; s && s[i]; i += u8_next(s, i, &cp))
+		if ((unsigned char)s[i] >= 0x80 && is_cjk_cp(cp))
+			return 1;
+	return 0;
+}
+
 static const char *currency(const cJSON *brand, int zh)
 {
 	const char *sym = cJSON_GetStringValue(cJSON_GetObjectItem(brand, "currency_symbol"));
@@ -550,7 +588,7 @@ static void set_var(struct ctx *c, int k, const char *v)
 	c->v[k] = xstrdup(v);
 }
 
-static void load_vars(struct ctx *c, const cJSON *bind)
+static void load_vars(struct ctx *c, const cJSON *bind, const char *prompt)
 {
 	const cJSON *prod = cJSON_GetObjectItem(bind, "product");
 	const cJSON *vars = cJSON_GetObjectItem(bind, "vars");
@@ -578,6 +616,8 @@ static void load_vars(struct ctx *c, const cJSON *bind)
 	set_var(c, V_PRODUCT, obj_str(vars, one[0], buf, sizeof buf));
 	if (!c->v[V_PRODUCT])
 		set_var(c, V_PRODUCT, obj_str(vars, one[1], buf, sizeof buf));
+	if (!c->v[V_PRODUCT])
+		c->v[V_PRODUCT] = quoted_name(prompt);
 	if (!c->v[V_PRODUCT])
 		c->v[V_PRODUCT] = xstrdup(c->zh ? "新品" : "our new range");
 	c->v[V_SHORT] = short_name(c->v[V_PRODUCT], c->zh);
@@ -691,6 +731,11 @@ static void sents_add(struct sents *ss, char *text, int prio, int kind)
 		free(text);
 		return;
 	}
+	for (size_t i = 0; i < ss->n; i++)
+		if (strcmp(ss->s[i].text, text) == 0) {   /* never say it twice */
+			free(text);
+			return;
+		}
 	ss->s = xreallocarray(ss->s, ss->n + 1, sizeof *ss->s);
 	ss->s[ss->n++] = (struct sent){ text, prio, kind };
 }
@@ -1527,12 +1572,12 @@ int offline_compose(const struct offline_req *req, char **out_json, struct cl_er
 		pb = own;
 	}
 	c.root = pb->root;
-	c.zh = is_zh(req->language);
+	c.zh = req->language && *req->language ? is_zh(req->language) : has_cjk_text(req->prompt);
 	c.lang = cJSON_GetObjectItem(pb->root, c.zh ? "zh" : "en");
 	c.channel = req->channel && *req->channel ? req->channel : "email";
 	c.variant = req->variant < 0 ? 0 : req->variant;
 	set_tone(&c, req->tone);
-	load_vars(&c, req->bind);
+	load_vars(&c, req->bind, req->prompt);
 
 	uint64_t h = fnv(0xcbf29ce484222325ULL, c.zh ? "zh" : "en");
 	h = fnv(h, c.channel);

@@ -160,6 +160,20 @@ static void test_language_and_fields(void **state)
 	cJSON_Delete(o);
 	free(out);
 
+	/* Prompt text only: the language and a quoted product come from the prompt. */
+	const char *tf[] = { "text" };
+	struct offline_req pt = { .prompt = "写一条关于「冬日暖茶礼盒」的朋友圈文案", .fields = tf,
+	                          .nfields = 1, .seed = 3, .pb = pb };
+	assert_int_equal(offline_compose(&pt, &out, &err), 0);
+	assert_non_null(strstr(out, "冬日暖茶礼盒"));
+	assert_non_null(strstr(out, "。"));
+	free(out);
+	pt.prompt = "Write a post about \"Winter Warmer Box\"";
+	assert_int_equal(offline_compose(&pt, &out, &err), 0);
+	assert_non_null(strstr(out, "Winter Warmer Box"));
+	assert_null(strstr(out, "。"));
+	free(out);
+
 	/* Nothing bound at all still gives copy; the bundled phrasebook loads itself. */
 	struct offline_req bare = { .language = "zh", .channel = "push", .seed = 1 };
 	assert_int_equal(offline_compose(&bare, &out, &err), 0);
