@@ -1380,6 +1380,9 @@ int tui_main(const struct tui_opts *opts)
 	nonl();
 	intrflush(stdscr, FALSE);
 	set_escdelay(25);
+	/* Never postpone an update because keys are waiting: the loop paints once
+	 * per turn and may then sleep, so a postponed update would stay unseen. */
+	typeahead(-1);
 	curs_set(0);
 	tui_draw_init();
 	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED

@@ -845,57 +845,74 @@ static void draw_freq(struct dp *d)
 	tui_box_footer(w, h - 1, x0, gw, title);
 }
 
-/* Draw a value wrapped into width cells from line *y, stopping at maxy;
- * lines before `skip` are counted but not drawn. Returns lines used. */
-static int draw_wrapped(WINDOW *w, int *y, int x, int width, int maxy, const char *s, int *skip)
+/* One screen line of the row detail: part of a field's value. */
+struct dline {
+	int         col;     /* the field */
+	int         first;   /* the field's first line (shows its name) */
+	const char *p;       /* bytes of the value on this line */
+	size_t      n;
+};
+
+/* Wrap every field of the cursor's row into lines of width cells: at '\n',
+ * at the last space that fits, else between characters. */
+static size_t detail_lines(struct dp *d, int width, struct dline **out)
 {
-	int lines = 0;
-	const char *p = s;
-	do {
-		const char *nl = strchr(p, '\n');
-		size_t seg = nl ? (size_t)(nl - p) : strlen(p);
-		do {
-			size_t fit = tui_text_fit(p, seg, width);
-			if (fit < seg) {
-				/* Break at the last space when there is one in the line. */
-				size_t k = fit;
-				while (k > 0 && p[k - 1] != ' ')
-					k--;
-				if (k > fit / 2)
-					fit = k;
-			}
-			if (fit == 0 && seg > 0)
-				fit = 1;
-			if (*skip > 0) {
-				(*skip)--;
-			} else if (*y < maxy) {
-				mvwprintw(w, *y, x, "%*s", width, "");
-				tui_put_textn(w, *y, x, p, fit, width);
-				(*y)++;
-			}
-			lines++;
-			p += fit;
-			seg -= fit;
-		} while (seg > 0);
-		p = nl ? nl + 1 : p + seg;
-		if (!nl)
-			break;
-	} while (1);
-	return lines;
+	struct dline *v = NULL;
+	size_t n = 0, cap = 0;
+	int nc = browse_ncols(d->b);
+	for (int c = 0; c < nc; c++) {
+		const char *s = browse_cell(d->b, d->row, c);
+		const char *p = s ? s : "";
+		int first = 1;
+		for (;;) {
+			const char *nl = strchr(p, '\n');
+			size_t seg = nl ? (size_t)(nl - p) : strlen(p);
+			do {
+				size_t fit = tui_text_fit(p, seg, width);
+				if (fit < seg) {
+					size_t k = fit;
+					while (k > 0 && p[k - 1] != ' ')
+						k--;
+					if (k > fit / 2)
+						fit = k;
+				}
+				if (fit == 0 && seg > 0) {
+					/* Too narrow for one character: take it whole anyway. */
+					unsigned char c0 = (unsigned char)*p;
+					fit = c0 < 0x80 ? 1 : c0 >= 0xf0 ? 4 : c0 >= 0xe0 ? 3 : 2;
+					if (fit > seg)
+						fit = seg;
+				}
+				if (n == cap) {
+					cap = cap ? cap * 2 : 64;
+					v = xreallocarray(v, cap, sizeof *v);
+				}
+				v[n].col = c;
+				v[n].first = first;
+				v[n].p = p;
+				v[n].n = fit;
+				n++;
+				first = 0;
+				p += fit;
+				seg -= fit;
+			} while (seg > 0);
+			if (!nl)
+				break;
+			p = nl + 1;
+		}
+	}
+	*out = v;
+	return n;
 }
 
 static void draw_detail(struct dp *d)
 {
 	WINDOW *w = d->p->win;
-	int x0 = d->gx, gw = d->gw, h = d->h, nc = browse_ncols(d->b), nw = 4;
-	char title[256];
-	int y = 1, skip = d->detail_top;
+	int x0 = d->gx, gw = d->gw, h = d->h, nc = browse_ncols(d->b), nw = 4, rows = h - 2;
+	char title[256], foot[64];
+	struct dline *l;
+	size_t n;
 
-	tui_box(w, 0, x0, h, gw, 1);
-	snprintf(title, sizeof title, "%s %s row %lld", browse_table_name(d->b), tui_glyphs()->dot,
-	         (long long)browse_rowid(d->b, d->row));
-	tui_box_title(w, 0, x0, gw, title, 1);
-	tui_box_footer(w, h - 1, x0, gw, "j/k scroll · q back");
 	for (int c = 0; c < nc; c++) {
 		int cw = tui_text_width(browse_col_name(d->b, c));
 		if (cw > nw)
@@ -903,33 +920,36 @@ static void draw_detail(struct dp *d)
 	}
 	if (nw > gw / 3)
 		nw = gw / 3;
-	for (int c = 0; c < nc; c++) {
-		const char *v = browse_cell(d->b, d->row, c);
-		int y0 = y, before = skip;
-		int n = draw_wrapped(w, &y, x0 + nw + 4, gw - nw - 6, h - 1, v ? v : "", &skip);
-		(void)n;
-		if (y > y0 || (before > 0 && skip == 0 && y > 1)) {
-			int ny = y0;
-			if (ny < h - 1 && before <= 0) {
-				wattr_on(w, tui_attr(TUI_HEADER), NULL);
-				mvwaddch(w, ny, x0 + 1, ' ');
-				tui_put_cell(w, ny, x0 + 2, browse_col_name(d->b, c), nw, 1);
-				wattr_off(w, tui_attr(TUI_HEADER), NULL);
-				mvwaddstr(w, ny, x0 + 2 + nw, "  ");
-				if (!v) {
-					wattr_on(w, tui_attr(TUI_DIM), NULL);
-					tui_put_label(w, ny, x0 + nw + 4, tui_glyphs()->null, 1);
-					wattr_off(w, tui_attr(TUI_DIM), NULL);
-				}
-			}
-			for (int yy = y0 + (before <= 0 ? 1 : 0); yy < y && yy < h - 1; yy++)
-				mvwprintw(w, yy, x0 + 1, "%*s", nw + 3, "");
-		}
-		if (y >= h - 1)
-			break;
-	}
-	for (; y < h - 1; y++)
+	n = detail_lines(d, gw - nw - 6, &l);
+	if (d->detail_top > (int)n - rows)
+		d->detail_top = (int)n - rows > 0 ? (int)n - rows : 0;
+	tui_box(w, 0, x0, h, gw, 1);
+	snprintf(title, sizeof title, "%s %s row %lld", browse_table_name(d->b), tui_glyphs()->dot,
+	         (long long)browse_rowid(d->b, d->row));
+	tui_box_title(w, 0, x0, gw, title, 1);
+	snprintf(foot, sizeof foot, "line %d/%zu %s j/k scroll %s q back", d->detail_top + 1, n,
+	         tui_glyphs()->dot, tui_glyphs()->dot);
+	tui_box_footer(w, h - 1, x0, gw, foot);
+	for (int i = 0; i < rows; i++) {
+		size_t k = (size_t)(d->detail_top + i);
+		int y = 1 + i;
 		mvwprintw(w, y, x0 + 1, "%*s", gw - 2, "");
+		if (k >= n)
+			continue;
+		if (l[k].first) {
+			wattr_on(w, tui_attr(TUI_HEADER), NULL);
+			tui_put_cell(w, y, x0 + 2, browse_col_name(d->b, l[k].col), nw, 1);
+			wattr_off(w, tui_attr(TUI_HEADER), NULL);
+		}
+		if (!browse_cell(d->b, d->row, l[k].col)) {
+			wattr_on(w, tui_attr(TUI_DIM), NULL);
+			tui_put_label(w, y, x0 + nw + 4, tui_glyphs()->null, 1);
+			wattr_off(w, tui_attr(TUI_DIM), NULL);
+		} else {
+			tui_put_textn(w, y, x0 + nw + 4, l[k].p, l[k].n, gw - nw - 6);
+		}
+	}
+	free(l);
 }
 
 static void prof_line(WINDOW *w, int *y, int x, int width, int maxy, const char *k, const char *v)
@@ -1582,8 +1602,10 @@ static int data_init(struct pane *p)
 	d->a = p->app;
 	layout(d);
 	load_tables(d);
-	if (d->ntables)
-		open_table(d, d->tables[0].name, NULL, NULL);
+	if (d->ntables) {
+		int ti = table_index(d, "customers");
+		open_table(d, d->tables[ti >= 0 ? ti : 0].name, NULL, NULL);
+	}
 	load_segments(d);
 	return 0;
 }

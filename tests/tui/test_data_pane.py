@@ -17,7 +17,10 @@ for i in range(1, N + 1):
     rows.append([i, "name%03d" % i, CITIES[i % 5], (i * 37) % 101])
 rows.append([N + 1, "evil", EVIL, 50])
 db = os.path.join(TMP, "ws.db")
-make_workspace(db, {"people": (["id", "name", "city", "score"], rows)})
+weird = [[1, "a\u202eRTL override"], [2, "c1\u0085next"], [3, "del\x7fx"], [4, "tab\there"],
+         [5, "iso\u2066late\u2069"], [6, "长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长"]]
+make_workspace(db, {"people": (["id", "name", "city", "score"], rows),
+                    "weird": (["id", "v"], weird)})
 
 t = Tui(db, 120, 40, name="data")
 try:
@@ -45,6 +48,25 @@ try:
     hs = seps(header)
     bad = [l for l in lines[3:38] if ("上海" in l or "广州市" in l) and seps(l) != hs]
     check(header != "" and not bad, "Chinese cells keep the columns aligned", "\n".join(bad[:3]) or s)
+
+    # Redraw only what changed: bytes written to the terminal for j and PgDn.
+    def bytes_for(key, until):
+        out = os.path.join(TMP, "pipe-%s.out" % key)
+        t.settle()
+        t.tmux("pipe-pane", "-o", "-t", "t", "cat > '%s'" % out)
+        t.keys(key)
+        t.wait(until, what=until)
+        t.settle()
+        t.tmux("pipe-pane", "-t", "t")
+        with open(out, "rb") as f:
+            return f.read()
+    t.keys("g")
+    t.wait("row 1/301")
+    b = bytes_for("j", "row 2/301")
+    check(0 < len(b) < 1500, "j sends only the rows that changed (%d bytes)" % len(b))
+    b = bytes_for("NPage", "row 39/301")
+    check(0 < len(b) < 120 * 40 * 2 and b"\x1b[2J" not in b and b"\x1b[J" not in b,
+          "PgDn sends about a screen of bytes, no clear (%d bytes)" % len(b))
 
     # Sorted order after ] on score (the 4th column): descending.
     t.keys("g", "0", "l", "l", "l", "]")
@@ -86,7 +108,7 @@ try:
 
     # Equal-to-this-cell filter on top of it: the name column.
     t.keys("h", ",")
-    s = t.wait(lambda x: "\"name\" = " in x, what="equal filter")
+    s = t.wait(lambda x: "\"name\" = " in x and "(1)" in x, what="equal filter")
     check(s is not None and "(1)" in s, ", keeps rows equal to the cell", s)
 
     # Row detail with Enter, q back.
@@ -95,6 +117,23 @@ try:
     check(s is not None and "city" in s and "score" in s, "Enter opens the row detail", s)
     t.keys("q")
     t.keys("c")
+
+    # More hostile text: bidi overrides and isolates, C1, DEL, tab; a long
+    # Chinese cell is cut with an ellipsis at a character boundary.
+    t.keys(":")
+    t.text("open weird")
+    t.keys("Enter")
+    s = t.wait("weird · 6 rows", what="weird table")
+    lines = (s or "").split("\n")
+    check(s is not None and "a�RTL override" in s and "c1�next" in s and "del␡x" in s
+          and "tab␉here" in s and "iso�late�" in s, "bidi, C1, DEL and tab become placeholders", s)
+    long_line = next((l for l in lines if "长长" in l), "")
+    check(long_line.rstrip().endswith("│") and "…" in long_line and width(long_line.rstrip()) == 120,
+          "a long Chinese cell ends in an ellipsis and keeps the line width", s)
+    t.keys(":")
+    t.text("open people")
+    t.keys("Enter")
+    t.wait("people · 301 rows")
 
     # Resize 120x40 -> 80x24 redraws cleanly.
     t.resize(80, 24)
