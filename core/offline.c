@@ -16,6 +16,7 @@
 #include "core/offline.h"
 #include "core/paths.h"
 #include "core/template.h"
+#include "core/textstat.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -99,24 +100,6 @@ size_t offline_utf8_len(const char *s)
 	return n;
 }
 
-static int cp_wide(uint32_t c)
-{
-	return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
-	       (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-	       (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-	       (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
-	       (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD);
-}
-
-static size_t u8_width(const char *s)
-{
-	size_t w = 0;
-	uint32_t cp;
-	for (size_t i = 0; s[i]; i += u8_next(s, i, &cp))
-		w += cp_wide(cp) ? 2 : 1;
-	return w;
-}
-
 static int is_cjk_cp(uint32_t c)
 {
 	return (c >= 0x3000 && c <= 0x9FFF) || (c >= 0xFF00 && c <= 0xFFEF);
@@ -145,20 +128,21 @@ size_t offline_field_limit(const char *channel, const char *field, const char *l
 	int zh = language && (strncasecmp(language, "zh", 2) == 0 || strcmp(language, "cn") == 0);
 	const char *ch = channel ? channel : "email";
 	const char *f = field ? field : "";
+	int cta = !strcmp(f, "cta") || !strcmp(f, "button") || !strcmp(f, "call_to_action");
 	if (strcmp(ch, "sms") == 0)
 		return zh ? 70 : 160;
-	if (strcmp(f, "cta") == 0 || strcmp(f, "button") == 0 || strcmp(f, "call_to_action") == 0)
-		return 30;
 	if (strcmp(ch, "search-ad") == 0)
-		return strcmp(f, "headline") == 0 || strncmp(f, "headline", 8) == 0 ? 30 : 90;
+		return strncmp(f, "headline", 8) == 0 || strcmp(f, "title") == 0 ? 30 : 90;
+	if (cta)
+		return 25;
 	if (strcmp(ch, "social") == 0)
 		return 280;
 	if (strcmp(ch, "push") == 0)
-		return strcmp(f, "title") == 0 ? 40 : 120;
-	if (strcmp(f, "subject") == 0)
+		return strcmp(f, "title") == 0 || strcmp(f, "headline") == 0 ? 40 : 120;
+	if (strcmp(f, "subject") == 0 || strcmp(f, "subject_line") == 0)
 		return 60;
 	if (strcmp(f, "preheader") == 0)
-		return 100;
+		return 90;
 	if (strcmp(f, "title") == 0 || strcmp(f, "headline") == 0 || strcmp(f, "tagline") == 0)
 		return 60;
 	if (strcmp(f, "subheadline") == 0)
@@ -313,37 +297,86 @@ static char *expand(const struct ctx *c, const char *phrase)
 	return sbuf_detach(&sb);
 }
 
+/* How copy is measured, as the channel-fit scorer does: an SMS in GSM-7
+ * septets when every character is in that alphabet (limit 160), otherwise in
+ * UCS-2 characters (at most 70); everything else in display columns, East
+ * Asian characters counting two. */
+static int is_sms(const struct ctx *c)
+{
+	return c->channel && strcmp(c->channel, "sms") == 0;
+}
+
+static int all_gsm7(const char *s)
+{
+	uint32_t cp;
+	for (size_t i = 0; s[i]; i += u8_next(s, i, &cp)) {
+		if ((unsigned char)s[i] < 0x80)
+			cp = (unsigned char)s[i];
+		if (!ts_gsm7_septets(cp))
+			return 0;
+	}
+	return 1;
+}
+
+/* The unit cost of code point cp in this channel (gsm: the text is GSM-7). */
+static size_t cp_cost(const struct ctx *c, uint32_t cp, int gsm)
+{
+	if (is_sms(c))
+		return gsm ? (size_t)ts_gsm7_septets(cp) : 1;
+	return (size_t)ts_cp_width(cp) ? (size_t)ts_cp_width(cp) : 0;
+}
+
+static size_t sms_budget(size_t limit, int gsm)
+{
+	return gsm ? limit : (limit < 70 ? limit : 70);
+}
+
+static size_t measure(const struct ctx *c, const char *s, int gsm)
+{
+	size_t m = 0;
+	uint32_t cp;
+	for (size_t i = 0; s[i]; i += u8_next(s, i, &cp)) {
+		if ((unsigned char)s[i] < 0x80)
+			cp = (unsigned char)s[i];
+		m += cp_cost(c, cp, gsm);
+	}
+	return m;
+}
+
 static int fits(const struct ctx *c, const char *s, size_t limit)
 {
 	if (!limit)
 		return 1;
-	if (offline_utf8_len(s) > limit)
-		return 0;
-	/* Search ads count East Asian characters double. */
-	if (c->channel && strcmp(c->channel, "search-ad") == 0 && u8_width(s) > limit)
-		return 0;
-	return 1;
+	if (is_sms(c)) {
+		int gsm = all_gsm7(s);
+		return measure(c, s, gsm) <= sms_budget(limit, gsm);
+	}
+	/* Never more characters than the limit, and never more columns. */
+	return offline_utf8_len(s) <= limit && measure(c, s, 0) <= limit;
 }
 
-/* Cut s to at most limit characters (and width for search ads), at a word
- * boundary for Latin text, with an ellipsis when ell is set. Returns new. */
+/* Cut s to fit limit (see fits), at a word boundary for Latin text, with an
+ * ellipsis when ell is set ("..." in an SMS, which keeps it GSM-7). Returns new. */
 static char *cut(const struct ctx *c, const char *s, size_t limit, int ell)
 {
 	if (!limit || fits(c, s, limit))
 		return xstrdup(s);
-	size_t keep = ell ? limit - 1 : limit, i = 0, n = 0, last_space = 0;
-	int wide = c->channel && strcmp(c->channel, "search-ad") == 0;
-	size_t w = 0;
+	int gsm = is_sms(c) && all_gsm7(s);
+	const char *dots = is_sms(c) ? "..." : "…";
+	size_t budget = is_sms(c) ? sms_budget(limit, gsm) : limit;
+	size_t keep = ell ? (budget > 3 ? budget - (is_sms(c) ? 3 : 1) : 0) : budget;
+	size_t i = 0, used = 0, last_space = 0;
 	uint32_t cp;
 	while (s[i]) {
 		size_t k = u8_next(s, i, &cp);
-		size_t cw = wide && cp_wide(cp) ? 2 : 1;
-		if (n + 1 > keep || (wide && w + cw > keep))
+		if ((unsigned char)s[i] < 0x80)
+			cp = (unsigned char)s[i];
+		size_t cost = cp_cost(c, cp, gsm);
+		if (used + cost > keep)
 			break;
 		if (s[i] == ' ')
 			last_space = i;
-		n++;
-		w += cw;
+		used += cost;
 		i += k;
 	}
 	size_t end = i;
@@ -353,7 +386,7 @@ static char *cut(const struct ctx *c, const char *s, size_t limit, int ell)
 		end--;
 	char *r = xstrndup(s, end);
 	if (ell) {
-		char *t = xasprintf("%s…", r);
+		char *t = xasprintf("%s%s", r, dots);
 		free(r);
 		r = t;
 	}
@@ -1238,9 +1271,16 @@ static char *shorten_text(const struct ctx *c, const char *text, size_t limit, i
 			r = xstrdup(j);
 		} else if (!r || offline_utf8_len(r) >= orig) {
 			free(r);
+			/* Three quarters of the characters, whatever the channel. */
 			struct ctx tmp = *c;
 			tmp.channel = "email";
 			r = cut(&tmp, j, len * 3 / 4 > 4 ? len * 3 / 4 : len - 1, 1);
+			size_t rl = strlen(r);
+			if (is_sms(c) && rl >= 3 && strcmp(r + rl - 3, "…") == 0) {
+				char *t = xasprintf("%.*s...", (int)(rl - 3), r);   /* stay GSM-7 */
+				free(r);
+				r = t;
+			}
 		}
 		free(j);
 		j = r;
@@ -1432,7 +1472,8 @@ static void apply_op(struct ctx *c, unsigned op, cJSON *o, const char *const *fi
 			char *s = NULL;
 			for (int tries = 0; tries < 4; tries++) {
 				free(s);
-				s = pick(c, sect(c, "sharp_cta"), old, PICK_RAND, 30);
+				s = pick(c, sect(c, "sharp_cta"), old, PICK_RAND,
+				         offline_field_limit(c->channel, fields[i], c->zh ? "zh" : "en"));
 				if (!s || strcmp(s, old))
 					break;
 			}

@@ -69,9 +69,13 @@ int offline_compose(const struct offline_req *req, char **out_json, struct cl_er
  * text, one token a CJK character (never 0 for non-empty text). */
 size_t offline_token_estimate(const char *text);
 
-/* The length limit in characters of a field on a channel (e.g. sms/text 70
- * when zh else 160, email subject 60, push title 40, search-ad headline 30,
- * description 90, social 280); 0 when unlimited. */
+/* The length limit of a field on a channel, measured as the channel-fit
+ * scorer measures it: display columns (East Asian characters count two) —
+ * email subject 60, preheader 90, call to action 25, push title 40 and body
+ * 120, search-ad headline 30 and description 90, social 280, landing headline
+ * 60 and subheadline 120 — and for SMS 160 GSM-7 septets, or 70 characters
+ * when the text needs UCS-2 (any Chinese); this returns 70 for zh, else 160.
+ * 0 when unlimited. The generator keeps every field within it. */
 size_t offline_field_limit(const char *channel, const char *field, const char *language);
 
 /* Name <-> mutation ("shorten", "sharpen_cta", "add_urgency", "add_proof",

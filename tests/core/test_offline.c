@@ -13,6 +13,7 @@
 #include "core/offline.h"
 #include "core/template.h"
 #include "core/paths.h"
+#include "core/textstat.h"
 
 static const char *const channels[] = { "email", "sms", "push", "social", "search-ad", "landing" };
 static const char *const tones[] = { "warm", "playful", "premium", "urgent", "plain", "luxury" };
@@ -58,20 +59,6 @@ static char *compose(const char *lang, const char *chan, const char *tone, int v
 	return out;
 }
 
-/* Display width with East Asian characters counted twice. */
-static size_t width(const char *s)
-{
-	size_t w = 0;
-	const unsigned char *u = (const unsigned char *)s;
-	while (*u) {
-		if (*u < 0x80) { w++; u++; }
-		else if ((*u & 0xE0) == 0xC0) { w++; u += 2; }
-		else if ((*u & 0xF0) == 0xE0) { w += (*u >= 0xE3 && *u <= 0xE9) || *u == 0xEF ? 2 : 1; u += 3; }
-		else { w += 2; u += 4; }
-	}
-	return w;
-}
-
 static void check_limits(const char *lang, const char *chan, const char *json)
 {
 	cJSON *o = cJSON_Parse(json);
@@ -82,12 +69,21 @@ static void check_limits(const char *lang, const char *chan, const char *json)
 		assert_true(strlen(f->valuestring) > 0);
 		assert_true(cl_utf8_valid(f->valuestring, strlen(f->valuestring)));
 		size_t lim = offline_field_limit(chan, f->string, lang);
-		size_t len = offline_utf8_len(f->valuestring);
-		if (lim && len > lim)
-			fail_msg("%s/%s field %s is %zu chars > %zu: %s", lang, chan, f->string, len, lim,
-			         f->valuestring);
-		if (lim && strcmp(chan, "search-ad") == 0 && width(f->valuestring) > lim)
-			fail_msg("%s search-ad %s is %zu columns > %zu", lang, f->string, width(f->valuestring), lim);
+		/* Measured as the channel-fit scorer measures. */
+		struct text_stats ts;
+		ts_init(&ts);
+		ts_analyze(&ts, f->valuestring, strlen(f->valuestring));
+		size_t len = ts.chars, width = ts.width, septets = ts.septets;
+		int gsm = ts.gsm7;
+		ts_free(&ts);
+		if (lim && strcmp(chan, "sms") == 0) {
+			if (gsm ? septets > 160 : len > 70)
+				fail_msg("%s sms %s: %zu %s > %d: %s", lang, f->string, gsm ? septets : len,
+				         gsm ? "septets" : "UCS-2 chars", gsm ? 160 : 70, f->valuestring);
+		} else if (lim && (len > lim || width > lim)) {
+			fail_msg("%s/%s field %s is %zu chars, %zu columns > %zu: %s", lang, chan, f->string,
+			         len, width, lim, f->valuestring);
+		}
 		assert_null(strstr(f->valuestring, "{"));   /* no placeholder left */
 	}
 	cJSON_Delete(o);
