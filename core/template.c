@@ -1216,10 +1216,14 @@ char *template_format_instruction(const struct template *t)
 		if (!lim)
 			continue;
 		if (!any)
-			sbuf_adds(&sb, zh ? "长度上限（字符）：" : " Length limits in characters: ");
+			sbuf_adds(&sb, zh ? "长度上限：" : " Length limits in characters: ");
 		else
 			sbuf_adds(&sb, zh ? "，" : ", ");
-		sbuf_addf(&sb, zh ? "%s 不超过 %zu" : "%s at most %zu", t->fields[i], lim);
+		/* Limits are display columns (an SMS: characters); a Chinese
+		 * character takes two columns. */
+		if (zh && strcmp(t->channel, "sms") != 0)
+			lim /= 2;
+		sbuf_addf(&sb, zh ? "%s 不超过 %zu 个字" : "%s at most %zu", t->fields[i], lim);
 		any = 1;
 	}
 	if (any)

@@ -203,7 +203,7 @@ static void test_render_with_row_segment_brand(void **state)
 	assert_int_equal(template_bind(ws, &b2, &bind, &err), 0);
 	assert_int_equal(template_render(t2, bind, r, 0, &m, &err), 0);
 	assert_non_null(strstr(m.user, "[redacted owner]"));
-	assert_non_null(strstr(m.system, "text 不超过 70"));
+	assert_non_null(strstr(m.system, "text 不超过 70 个字"));
 	tpl_messages_clear(&m);
 	cJSON_Delete(bind);
 
