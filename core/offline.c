@@ -749,7 +749,7 @@ struct sent {
 	int   kind;
 };
 
-enum { K_PLAIN, K_HOOK, K_CTA, K_OPTOUT, K_PREFIX, K_PROTECT };
+enum { K_PLAIN, K_HOOK, K_CTA, K_OPTOUT, K_PREFIX, K_PROTECT, K_CLOSER };
 
 struct sents {
 	struct sent *s;
@@ -1153,6 +1153,19 @@ static int cta_like(const struct ctx *c, const char *s)
 	return in_list(sect(c, "sharp_cta"), s);
 }
 
+/* True if s is one of the phrasebook's closing lines (any tone). */
+static int is_closer(const struct ctx *c, const char *s)
+{
+	const cJSON *tone;
+	cJSON_ArrayForEach(tone, sect(c, "closers")) {
+		const cJSON *e;
+		cJSON_ArrayForEach(e, tone)
+			if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0)
+				return 1;
+	}
+	return 0;
+}
+
 static void classify_sents(const struct ctx *c, struct sents *ss)
 {
 	const char *optout = cJSON_GetStringValue(sect(c, "optout"));
@@ -1168,6 +1181,8 @@ static void classify_sents(const struct ctx *c, struct sents *ss)
 		} else if (cta_like(c, s->text)) {
 			s->kind = K_CTA;
 			s->prio = 2;
+		} else if (i > 0 && is_closer(c, s->text)) {
+			s->kind = K_CLOSER;   /* droppable, but new sentences go before it */
 		} else if (s->prio == 3 && (i == 0 || (i == 1 && ss->s[0].kind == K_PREFIX))) {
 			s->kind = K_HOOK;
 			s->prio = 1;
@@ -1196,7 +1211,8 @@ static char *remove_fillers(const struct ctx *c, const char *s)
 static size_t where_insert_before_tail(const struct sents *ss)
 {
 	size_t at = ss->n;
-	while (at > 0 && (ss->s[at - 1].kind == K_CTA || ss->s[at - 1].kind == K_OPTOUT))
+	while (at > 0 && (ss->s[at - 1].kind == K_CTA || ss->s[at - 1].kind == K_OPTOUT ||
+	                  ss->s[at - 1].kind == K_CLOSER))
 		at--;
 	if (at == 0 && ss->n)
 		at = ss->n;
@@ -1229,7 +1245,7 @@ static char *shorten_text(const struct ctx *c, const char *text, size_t limit, i
 			break;
 		size_t worst = (size_t)-1, wl = 0;
 		for (size_t i = 0; i < ss.n; i++) {
-			if (ss.s[i].kind != K_PLAIN)
+			if (ss.s[i].kind != K_PLAIN && ss.s[i].kind != K_CLOSER)
 				continue;
 			size_t l = offline_utf8_len(ss.s[i].text);
 			if (l > wl) {
@@ -1309,7 +1325,9 @@ static char *insert_sentence(const struct ctx *c, const char *text, char *senten
 	sents_insert(&ss, at, sentence, 1, K_PROTECT);
 	/* Make room: other plain sentences go before anything essential. */
 	for (size_t i = 0; i < ss.n; i++)
-		if (ss.s[i].kind == K_PLAIN)
+		if (ss.s[i].kind == K_CLOSER)
+			ss.s[i].prio = 5;
+		else if (ss.s[i].kind == K_PLAIN)
 			ss.s[i].prio = 4;
 		else if (ss.s[i].kind == K_HOOK)
 			ss.s[i].prio = 3;
