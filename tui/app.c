@@ -786,9 +786,10 @@ static void draw_top(struct app *a)
 		tw = tui_text_width(tab);
 		if (x + tw > cols - rw)
 			break;
-		wattr_set(w, tui_attr(i == a->focus ? TUI_TAB_ACTIVE : TUI_TAB), 0, NULL);
+		attr_t ta = tui_attr(i == a->focus ? TUI_TAB_ACTIVE : TUI_TAB);
+		wattr_set(w, ta, PAIR_NUMBER(ta), NULL);
 		tui_put_label(w, 0, x, tab, tw);
-		wattr_set(w, tui_attr(TUI_BAR), 0, NULL);
+		wattr_set(w, tui_attr(TUI_BAR), PAIR_NUMBER(tui_attr(TUI_BAR)), NULL);
 		a->tab_x[i] = x;
 		a->tab_w[i] = tw;
 		x += tw;
@@ -1379,7 +1380,8 @@ int tui_main(const struct tui_opts *opts)
 	noecho();
 	nonl();
 	intrflush(stdscr, FALSE);
-	set_escdelay(25);
+	if (!getenv("ESCDELAY"))
+		set_escdelay(25);
 	/* Never postpone an update because keys are waiting: the loop paints once
 	 * per turn and may then sleep, so a postponed update would stay unseen. */
 	typeahead(-1);

@@ -665,9 +665,7 @@ static void draw_cell(struct dp *d, int y, int x, int r, int c, int width, int c
 	const char *s = browse_cell(d->b, r, c);
 	int role = cursor_row ? (c == d->col ? TUI_CURSOR : TUI_SELECT) : TUI_NORMAL;
 	attr_t at = tui_attr(role);
-	wattr_set(w, at, 0, NULL);
-	if (cursor_row && role == TUI_SELECT)
-		wattr_set(w, at, PAIR_NUMBER(at), NULL);
+	wattr_set(w, at, PAIR_NUMBER(at), NULL);
 	mvwaddch(w, y, x, ' ');
 	if (!s) {
 		wattr_on(w, tui_attr(TUI_DIM), NULL);

@@ -100,6 +100,13 @@ class Tui:
     def screen(self):
         return self.tmux("capture-pane", "-t", "t", "-p")
 
+    def active_tab(self):
+        """The pane name highlighted in the top bar (from the colours)."""
+        import re
+        top = self.tmux("capture-pane", "-e", "-t", "t", "-p").split("\n")[0]
+        m = re.search(r"48;5;75m\s*\d (\w+)", top)
+        return m.group(1) if m else None
+
     def lines(self):
         return self.screen().split("\n")
 
