@@ -1201,7 +1201,13 @@ static void section_history(struct rep *R)
 			rawf(R, " · %.3f", nd->composite);
 		if (nd->summary) {
 			raw(R, " · ");
-			char *s = xstrndup(nd->summary, 120);
+			size_t n = strlen(nd->summary);
+			if (n > 120) {   /* cut at a character boundary */
+				n = 120;
+				while (n && ((unsigned char)nd->summary[n] & 0xc0) == 0x80)
+					n--;
+			}
+			char *s = xstrndup(nd->summary, n);
 			put_data(R, s);
 			free(s);
 		}
