@@ -35,6 +35,7 @@ struct csv_reader {
 	char     delim;
 	int      lenient;
 	int      no_utf8;
+	size_t   chunk;       /* memory input: window size (0 = all) */
 	unsigned char cls[256];   /* 1 for delim, CR, LF */
 
 	long     line;        /* current physical line, 1-based */
@@ -77,9 +78,18 @@ static int fill(struct csv_reader *r, struct cl_err *err)
 		return 0;
 	r->base_abs += (uint64_t)(r->end - r->buf);
 	if (r->fd < 0) {
-		r->eof = 1;
-		r->p = r->end = r->buf;
-		return 0;
+		/* memory: the next window starts where this one ended */
+		char *memend = r->mem + r->memlen;
+		r->buf = r->p = r->end;
+		if (r->buf >= memend) {
+			r->eof = 1;
+			return 0;
+		}
+		size_t n = (size_t)(memend - r->buf);
+		if (r->chunk && n > r->chunk)
+			n = r->chunk;
+		r->end = r->buf + n;
+		return 1;
 	}
 	ssize_t n;
 	do
@@ -101,6 +111,7 @@ static void init_common(struct csv_reader *r, const struct csv_opts *opts)
 	r->delim = opts && opts->delim ? opts->delim : ',';
 	r->lenient = opts ? opts->lenient : 0;
 	r->no_utf8 = opts ? opts->no_utf8_check : 0;
+	r->chunk = opts ? opts->mem_chunk : 0;
 	r->cls[(unsigned char)r->delim] = 1;
 	r->cls['\r'] = 1;
 	r->cls['\n'] = 1;
@@ -141,11 +152,10 @@ struct csv_reader *csv_open_mem(const char *name, const char *data, size_t len,
 	r->mem = xmalloc(len + 1);
 	memcpy(r->mem, data, len);
 	r->memlen = len;
-	r->buf = r->mem;
-	r->p = r->buf;
-	r->end = r->buf + len;
 	r->total = len;
 	init_common(r, opts);
+	r->buf = r->p = r->mem;
+	r->end = r->mem + (r->chunk && r->chunk < len ? r->chunk : len);
 	return r;
 }
 
@@ -174,9 +184,8 @@ int csv_rewind(struct csv_reader *r, struct cl_err *err)
 			                  strerror(errno));
 		r->p = r->end = r->buf;
 	} else {
-		r->buf = r->mem;
-		r->p = r->buf;
-		r->end = r->buf + r->memlen;
+		r->buf = r->p = r->mem;
+		r->end = r->mem + (r->chunk && r->chunk < r->memlen ? r->chunk : r->memlen);
 	}
 	r->base_abs = 0;
 	r->eof = 0;
@@ -314,6 +323,27 @@ static int parse_record(struct csv_reader *r, struct cl_err *err)
 		r->started = 1;
 		if (r->p == r->end && fill(r, err) < 0)
 			return -1;
+		/* nothing is consumed yet: widen the first window to three bytes */
+		while (r->end - r->p < 3 && !r->eof && r->p < r->end) {
+			if (r->fd < 0) {
+				char *memend = r->mem + r->memlen;
+				if (r->end >= memend)
+					break;
+				r->end = r->end + 3 > memend ? memend : r->end + 3;
+			} else {
+				ssize_t n;
+				do
+					n = read(r->fd, r->end, CSV_BUF - (size_t)(r->end - r->buf));
+				while (n < 0 && errno == EINTR);
+				if (n < 0)
+					return cl_err_set(err, CL_EIO, "%s: %s", r->name, strerror(errno));
+				if (n == 0) {
+					r->eof = 1;
+					break;
+				}
+				r->end += n;
+			}
+		}
 		if (r->end - r->p >= 3 && memcmp(r->p, "\xEF\xBB\xBF", 3) == 0) {
 			r->p += 3;
 			r->line_abs = 3;

@@ -22,6 +22,8 @@ struct csv_opts {
 	int  lenient;   /* replace invalid UTF-8 by U+FFFD and close an unterminated
 	                   quote at end of file instead of failing */
 	int  no_utf8_check; /* skip the UTF-8 check (input already checked) */
+	size_t mem_chunk;   /* csv_open_mem only: hand the input over this many bytes
+	                       at a time, as reads would (tests); 0 = all at once */
 };
 
 /* One field of the current record. s points into the reader and stays valid

@@ -777,7 +777,7 @@ static int open_input(struct importer *im, struct cl_err *err)
 {
 	if (im->format == DS_FMT_JSONL)
 		return jsonl_open(im->o->path, im->o->lenient, &im->jl, err);
-	struct csv_opts co = { 0, im->o->lenient, 0 };
+	struct csv_opts co = { 0, im->o->lenient, 0, 0 };
 	co.delim = im->o->delimiter ? im->o->delimiter : (im->format == DS_FMT_TSV ? '\t' : ',');
 	return csv_open(im->o->path, &co, &im->csv, err);
 }
@@ -908,7 +908,7 @@ static int pass2(struct importer *im, struct cl_err *err)
 		int r;
 		if (!o->lenient) {
 			/* pass 1 checked the bytes: read them again without the UTF-8 check */
-			struct csv_opts co = { 0, 0, 1 };
+			struct csv_opts co = { 0, 0, 1, 0 };
 			co.delim = o->delimiter ? o->delimiter : (im->format == DS_FMT_TSV ? '\t' : ',');
 			csv_close(im->csv);
 			im->csv = NULL;

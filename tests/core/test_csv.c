@@ -15,10 +15,12 @@
 
 /* Parse data fully; returns records as "a|b|c" lines joined by '\n' (quoted
  * fields marked with a leading '!' when mark is set), or NULL with err set. */
+static size_t chunk;   /* window size for memory input, 0 = whole */
+
 static char *parse_all(const char *data, size_t len, char delim, int lenient, int mark,
                        struct cl_err *err)
 {
-	struct csv_opts o = { delim, lenient, 0 };
+	struct csv_opts o = { delim, lenient, 0, chunk };
 	struct csv_reader *r = csv_open_mem("t.csv", data, len, &o);
 	struct sbuf sb = SBUF_INIT;
 	const struct csv_field *f;
@@ -298,6 +300,23 @@ static void test_jsonl(void **state)
 	}
 }
 
+/* Everything again with the input handed over 1, 2, 3 and 5 bytes at a time:
+ * every record, quote, CRLF and BOM then straddles a refill. */
+static void test_chunked(void **state)
+{
+	static const size_t sizes[] = { 1, 2, 3, 5 };
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		chunk = sizes[i];
+		test_basic(state);
+		test_quotes(state);
+		test_bom_and_delims(state);
+		test_errors(state);
+		test_put_field(state);
+		test_random_round_trip(state);
+	}
+	chunk = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_file_window),
 		cmocka_unit_test(test_put_field),
 		cmocka_unit_test(test_random_round_trip),
+		cmocka_unit_test(test_chunked),
 		cmocka_unit_test(test_utf8_bad),
 		cmocka_unit_test(test_jsonl),
 	};
