@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <math.h>
 
@@ -159,6 +160,8 @@ int cmd_score(struct cli *cli, int argc, char **argv)
 	if (channel && !score_channel_name(channel))
 		return cli_usage("score", "unknown channel '%s' (email, sms, push, social, search-ad, landing)",
 		                 channel);
+	if (lang && strncasecmp(lang, "en", 2) != 0 && strncasecmp(lang, "zh", 2) != 0)
+		return cli_usage("score", "--lang is en or zh, not '%s'", lang);
 	struct cl_err err = {0};
 	struct scoreset *set;
 	if (scoreset_new(NULL, &set, &err))

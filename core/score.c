@@ -261,14 +261,11 @@ int score_text(struct scoreset *set, const struct score_input *in, struct score_
 	ts_analyze(&set->ts, text, len);
 	lex_scan(set->lex, &set->ts, text, &set->hits);
 	const char *lang = set->ts.lang;
-	if (in->lang && *in->lang) {
-		if (strncasecmp(in->lang, "zh", 2) == 0)
-			lang = "zh";
-		else if (strncasecmp(in->lang, "en", 2) == 0)
-			lang = "en";
-		else
-			return cl_err_set(err, CL_EINVAL, "unknown language '%s' (en or zh)", in->lang);
-	}
+	/* en / zh (zh-CN, en-US...) as given; any other language: detected from the text */
+	if (in->lang && strncasecmp(in->lang, "zh", 2) == 0)
+		lang = "zh";
+	else if (in->lang && strncasecmp(in->lang, "en", 2) == 0)
+		lang = "en";
 	struct score_ctx ctx = {
 		.in = in, .text = text, .len = len, .ts = &set->ts, .hits = &set->hits,
 		.lex = set->lex, .lang = lang, .channel = ch, .brand = set->brand,

@@ -48,7 +48,7 @@ struct score_input {
 	const char  *text;       /* UTF-8; may be NULL when fields is given */
 	const cJSON *fields;     /* borrowed; may be NULL */
 	const char  *channel;    /* email, sms, push, social, search-ad, landing; NULL = none */
-	const char  *lang;       /* "en" / "zh"; NULL = detected from the text */
+	const char  *lang;       /* "en" / "zh" (zh-CN... too); NULL or another = detected */
 	const char  *segment;    /* segment name for the predictor; may be NULL */
 	const cJSON *product;    /* the bound product row as an object; borrowed; may be NULL */
 };
