@@ -15,6 +15,23 @@
 
 /* ---- output helpers ------------------------------------------------------ */
 
+/* True when the locale speaks UTF-8; otherwise our own marks fall back to ASCII. */
+static int utf8_locale(void)
+{
+	const char *v = getenv("LC_ALL");
+	if (!v || !*v)
+		v = getenv("LC_CTYPE");
+	if (!v || !*v)
+		v = getenv("LANG");
+	return v && (strcasestr(v, "utf-8") || strcasestr(v, "utf8"));
+}
+
+/* The mark for u when the terminal speaks UTF-8, else a for ASCII. */
+static const char *mark(const char *u, const char *a)
+{
+	return utf8_locale() ? u : a;
+}
+
 /* 1234567 -> "1,234,567" into buf. */
 static const char *fmt_int(char *buf, size_t cap, long long v)
 {
@@ -91,7 +108,7 @@ static char *cell_text(const char *s, size_t n, int max, int *width)
 		unsigned cp = decode_utf8((const unsigned char *)s + i, n - i, &adv);
 		int cw = cp < 0x20 || cp == 0x7F ? 1 : cp_width(cp);
 		if (w + cw > max - 1 && i + adv < n) {
-			sbuf_adds(&sb, "…");
+			sbuf_adds(&sb, mark("…", "~"));
 			w++;
 			break;
 		}
@@ -150,6 +167,7 @@ static void grid_add(struct grid *g, const char *const *text, const size_t *len,
 static void grid_print(struct grid *g)
 {
 	int *colw = xcalloc((size_t)g->ncols + 1, sizeof *colw);
+	struct sbuf line = SBUF_INIT;
 	for (size_t r = 0; r < g->nrows; r++)
 		for (int i = 0; i < g->ncols; i++) {
 			int w = g->widths[r * (size_t)g->ncols + (size_t)i];
@@ -157,28 +175,35 @@ static void grid_print(struct grid *g)
 				colw[i] = w;
 		}
 	for (size_t r = 0; r < g->nrows; r++) {
+		sbuf_reset(&line);
 		for (int i = 0; i < g->ncols; i++) {
 			size_t k = r * (size_t)g->ncols + (size_t)i;
 			int gap = colw[i] - g->widths[k];
 			if (i)
-				fputs("  ", stdout);
+				sbuf_adds(&line, "  ");
 			if (g->right[i] && r > 0)
-				pad(gap);
-			fputs(g->cells[k], stdout);
-			if ((!g->right[i] || r == 0) && i + 1 < g->ncols)
-				pad(gap);
+				for (int n = 0; n < gap; n++)
+					sbuf_addc(&line, ' ');
+			sbuf_adds(&line, g->cells[k]);
+			if (!g->right[i] || r == 0)
+				for (int n = 0; n < gap; n++)
+					sbuf_addc(&line, ' ');
 		}
+		while (line.len && line.buf[line.len - 1] == ' ')
+			line.len--;
+		fwrite(line.buf, 1, line.len, stdout);
 		putchar('\n');
 		if (r == 0) {
 			for (int i = 0; i < g->ncols; i++) {
 				if (i)
 					fputs("  ", stdout);
 				for (int k = 0; k < colw[i]; k++)
-					fputs("─", stdout);
+					fputs(mark("─", "-"), stdout);
 			}
 			putchar('\n');
 		}
 	}
+	sbuf_free(&line);
 	free(colw);
 }
 
@@ -329,8 +354,9 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		cli_print_json(j);
 	} else {
 		char a[32], b[32];
-		printf("imported %s into table %s: %s rows, %zu columns in %.2f s\n", o.path, rep.table,
-		       fmt_int(a, sizeof a, rep.rows), rep.ncols, rep.seconds);
+		printf("imported %s into table %s: %s row%s, %zu column%s in %.2f s\n", o.path, rep.table,
+		       fmt_int(a, sizeof a, rep.rows), rep.rows == 1 ? "" : "s", rep.ncols,
+		       rep.ncols == 1 ? "" : "s", rep.seconds);
 		if (o.mode == DS_APPEND)
 			printf("table %s now has %s rows\n", rep.table, fmt_int(b, sizeof b, rep.table_rows));
 		int w = 4;
@@ -604,7 +630,7 @@ static void print_profile_cols(const struct profile *p, const struct profile *ba
 		g.right[7] = 1;
 	const char *hdr10[] = { "column", "type", "nulls", "distinct", "min", "max", "mean",
 	                        "table mean", "length", "top values" };
-	const char *hdr9[] = { "column", "type", "nulls", "distinct", "min", "max", "mean ± sd",
+	const char *hdr9[] = { "column", "type", "nulls", "distinct", "min", "max", mark("mean ± sd", "mean +/- sd"),
 	                       "length", "top values" };
 	grid_add(&g, base ? hdr10 : hdr9, NULL, 40);
 	for (size_t i = 0; i < p->ncols; i++) {
@@ -644,7 +670,7 @@ static void print_profile_cols(const struct profile *p, const struct profile *ba
 			if (base)
 				snprintf(mean, sizeof mean, "%s", m1);
 			else
-				snprintf(mean, sizeof mean, "%s ± %s", m1, s1);
+				snprintf(mean, sizeof mean, "%s %s %s", m1, mark("±", "+/-"), s1);
 		}
 		if (b && b->numeric)
 			fmt_num(bmean, sizeof bmean, b->mean);
@@ -699,8 +725,9 @@ int cmd_profile(struct cli *cli, int argc, char **argv)
 		cli_print_json(profile_to_json(p));
 	else {
 		char a[32];
-		printf("%s%s%s · %s rows · profiled in %.2f s\n\n", p->table, where ? " where " : "",
-		       where ? where : "", fmt_int(a, sizeof a, p->rows), p->seconds);
+		printf("%s%s%s %s %s rows %s profiled in %.2f s\n\n", p->table, where ? " where " : "",
+		       where ? where : "", mark("·", "-"), fmt_int(a, sizeof a, p->rows), mark("·", "-"),
+		       p->seconds);
 		print_profile_cols(p, NULL);
 	}
 	profile_free(p);
@@ -926,7 +953,8 @@ static int segment_add_cmd(struct cli *cli, int argc, char **argv)
 		cli_print_json(segment_json(&s));
 	else {
 		char a[32], b[32];
-		printf("segment %s: %s where %s · %s of %s rows (%.1f%%)\n", s.name, s.dataset, s.predicate,
+		printf("segment %s: %s where %s %s %s of %s rows (%.1f%%)\n", s.name, s.dataset, s.predicate,
+		       mark("·", "-"),
 		       fmt_int(a, sizeof a, s.rows), fmt_int(b, sizeof b, s.table_rows), s.share * 100);
 	}
 	segment_clear(&s);
@@ -1021,7 +1049,7 @@ static int segment_show_cmd(struct cli *cli, int argc, char **argv)
 		cli_print_json(o);
 	} else {
 		char a[32], b[32];
-		printf("segment %s · %s where %s\n%s of %s rows (%.1f%%)\n\n", s.name, s.dataset,
+		printf("segment %s %s %s where %s\n%s of %s rows (%.1f%%)\n\n", s.name, mark("·", "-"), s.dataset,
 		       s.predicate, fmt_int(a, sizeof a, s.rows), fmt_int(b, sizeof b, s.table_rows),
 		       s.share * 100);
 		print_profile_cols(seg, whole);
