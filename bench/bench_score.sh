@@ -45,3 +45,46 @@ import json
 print(json.dumps({'bench': 'score', 'variants': 10000, 'scorers': 'all heuristic (13) with details, brand and claims on',
                   'variants_per_s': round(ps), 'seconds': round(10000 / ps, 4),
                   'goal_variants_per_s': 50000, 'ratio_to_goal': round(ps / 50000, 2)}))"
+
+# Quality beside speed: the sentiment scorer on the 2,000 labelled sample
+# reviews (3 classes: value > 0.55 positive, < 0.45 negative, else neutral),
+# beside always answering the most common label.
+python3 - "$COPYLAB_TOP/sample-data/data/reviews.csv" "$dir/reviews.txt" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    for r in rows:
+        f.write(r["text"].replace("\\", "\\\\").replace("\n", "\\n") + "\n")
+PY
+"$COPYLAB" --db "$dir/none.db" score --batch "$dir/reviews.txt" --json > "$dir/reviews.json"
+python3 - "$COPYLAB_TOP/sample-data/data/reviews.csv" "$dir/reviews.json" <<'PY'
+import csv, json, sys
+from collections import Counter
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+out = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+ok = 0
+hit, tot = Counter(), Counter()
+for r, d in zip(rows, out):
+    v = next(s["value"] for s in d["scores"] if s["scorer"] == "sentiment")
+    pred = "positive" if v > 0.55 else "negative" if v < 0.45 else "neutral"
+    ok += pred == r["sentiment"]
+    tot[r["sentiment"]] += 1
+    hit[r["sentiment"]] += pred == r["sentiment"]
+acc = ok / len(rows)
+base = Counter(r["sentiment"] for r in rows).most_common(1)[0][1] / len(rows)
+bal = sum(hit[k] / tot[k] for k in tot) / len(tot)
+print(json.dumps({"bench": "sentiment_reviews", "reviews": len(rows), "accuracy": round(acc, 4),
+                  "majority_baseline": round(base, 4), "ratio_to_baseline": round(acc / base, 2),
+                  "balanced_accuracy": round(bal, 4), "balanced_chance": round(1 / len(tot), 4),
+                  "recall": {k: round(hit[k] / tot[k], 3) for k in sorted(tot)}}))
+PY
+
+# The click-rate model's cross-validated error beside a constant baseline.
+"$COPYLAB" --db "$db" import "$COPYLAB_TOP/sample-data/data/campaigns.csv" --table campaigns >/dev/null
+"$COPYLAB" --db "$db" predictor train --json | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+print(json.dumps({"bench": "predictor_cv", "campaigns": m["n"], "cv_spearman": m["cv_spearman"],
+                  "cv_spearman_ci": [m["cv_spearman_ci_low"], m["cv_spearman_ci_high"]], "cv_r2": m["cv_r2"],
+                  "cv_mse": m["cv_mse"], "baseline_mse": m["baseline_mse"],
+                  "ratio_baseline_to_model_mse": round(m["baseline_mse"] / m["cv_mse"], 2)}))'
