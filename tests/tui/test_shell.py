@@ -149,6 +149,21 @@ r = subprocess.run([COPYLAB, "--db", db, "tables"], capture_output=True, text=Tr
 check("bigimport" not in r.stdout and "items" in r.stdout,
       "the cancelled import left no table behind", r.stdout + r.stderr)
 
+# First run: no workspace at the path -> created, sample data imported, said so.
+fresh = os.path.join(TMP, "fresh", "new.db")
+os.makedirs(os.path.dirname(fresh), exist_ok=True)
+t = Tui(fresh, 120, 40, name="shell4")
+try:
+    s = t.wait("imported the sample data", timeout=60, what="first-run import")
+    check(s is not None and "customers" in s and "Created " in s,
+          "a new workspace gets the sample data, and says so", s)
+    t.keys(":")
+    t.text("q")
+    t.keys("Enter")
+    check(t.exit_status() == 0, "quits after the first run")
+finally:
+    t.close()
+
 # LANG=C and TERM=vt100: ASCII boxes, '?' for what ASCII cannot show.
 t = Tui(db, 80, 24, name="shell3", env={"LANG": "C", "LC_ALL": "C", "TERM": "vt100"})
 try:
