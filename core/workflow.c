@@ -1,6 +1,7 @@
 /* workflow.c — runs, variants, marks and channel text for the workflow panes. */
 #include "core/workflow.h"
 #include "core/claims.h"
+#include "core/generate.h"
 #include "core/iterate.h"
 #include "core/paths.h"
 #include "core/score.h"
@@ -95,6 +96,16 @@ int wf_run_load(struct workspace *ws, long long run_id, struct wf_run **out, str
 	r->tokens_out = (long)sqlite3_column_int64(st, 16);
 	sqlite3_finalize(st);
 	r->channel = prompt_channel(ws, r->prompt_id);
+	if (r->status && strcmp(r->status, "running") == 0) {
+		/* a run whose process is gone reads 'interrupted' */
+		struct gen_run_info *gi = NULL;
+		struct cl_err e2 = {0};
+		if (gen_run_get(ws, run_id, &gi, &e2) == 0) {
+			free(r->status);
+			r->status = xstrdup(gi->status);
+			gen_runs_free(gi, 1);
+		}
+	}
 
 	if (ws_prepare(ws,
 	        "SELECT id, coalesce(parent_id,0), idx, round, starred, discarded, parse_ok, cached,"

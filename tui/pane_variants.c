@@ -164,6 +164,19 @@ static void load(struct pane *p, long long run_id)
 		s->left = 0;
 		keep = 0;
 	}
+	/* a run cut short (kill -9, cancel) may hold unscored variants: score them now */
+	if (r && !s->live && r->status && strcmp(r->status, "running") != 0) {
+		int unscored = 0;
+		for (size_t i = 0; i < r->nv; i++)
+			unscored |= !r->v[i].error && isnan(r->v[i].composite);
+		if (unscored && wf_score(p->app, r->id) == 0) {
+			struct wf_run *r2 = NULL;
+			if (wf_run_load(app_workspace(p->app), run_id, &r2, &err) == 0) {
+				wf_run_free(r);
+				r = r2;
+			}
+		}
+	}
 	wf_run_free(s->run);
 	s->run = r;
 	s->run_id = run_id;
@@ -677,7 +690,10 @@ static void variants_draw(struct pane *p)
 	const struct wf_run *r = s->run;
 	if (r) {
 		struct sbuf t = SBUF_INIT;
-		sbuf_addf(&t, "run %lld · %s", r->id, r->prompt_name ? r->prompt_name : "prompt text");
+		sbuf_addf(&t, "run %lld", r->id);
+		if (!s->live && r->status && strcmp(r->status, "done") != 0)
+			sbuf_addf(&t, " · %s", r->status);
+		sbuf_addf(&t, " · %s", r->prompt_name ? r->prompt_name : "prompt text");
 		if (r->prompt_name)
 			sbuf_addf(&t, " v%d", r->prompt_version);
 		sbuf_addf(&t, " · %s", r->provider ? r->provider : "?");
@@ -690,10 +706,6 @@ static void variants_draw(struct pane *p)
 			sbuf_adds(&t, " · streaming");
 		else if (s->sort_name)
 			sbuf_addf(&t, " · sorted by %s", s->sort_name);
-		if (!s->live && r->status && strcmp(r->status, "done") != 0)
-			sbuf_addf(&t, " · %s", r->status);
-		else if (!s->live && s->live_status && strcmp(s->live_status, "done") != 0)
-			sbuf_addf(&t, " · %s", s->live_status);
 		snprintf(title, sizeof title, "%s", sbuf_str(&t));
 		sbuf_free(&t);
 	} else {
@@ -868,12 +880,13 @@ static int do_edit(struct pane *p)
 		return PANE_REDRAW;
 	}
 	free(json);
+	long long old_id = v->id;
 	wf_score(p->app, s->run_id);
 	load(p, s->run_id);
 	for (int i = 0; i < s->norder; i++)
 		if (s->run->v[s->order[i]].id == nid)
 			s->cur = i;
-	app_msg(p->app, "saved as variant %lld, child of %lld", nid, v->id);
+	app_msg(p->app, "saved as variant %lld, child of %lld", nid, old_id);
 	app_changed(p->app, PANE_CHANGED_RUNS);
 	return PANE_REDRAW;
 }

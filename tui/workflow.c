@@ -324,7 +324,10 @@ int wf_edit_external(struct app *a, const char *text, const char *suffix, char *
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 	reset_prog_mode();
-	refresh();
+	/* repaint the whole screen from curses' picture of it (not stdscr, which
+	 * the app does not draw on) */
+	clearok(curscr, TRUE);
+	doupdate();
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		app_errorf(a, "editor '%s' failed (exit %d); nothing changed", ed,
 		           pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
