@@ -710,6 +710,13 @@ static int register_table(struct workspace *ws, const char *table, const char *s
 	int64_t rows = count_rows(ws, table);
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
+	/* table names are case-insensitive in SQL: one registry row per table */
+	if (ws_prepare(ws, "DELETE FROM cl_datasets WHERE name=? COLLATE NOCASE", &st, err))
+		goto out;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = NULL;
 	if (ws_prepare(ws, "INSERT OR REPLACE INTO cl_datasets(name, source, row_count, imported_at, "
 	                   "columns) VALUES(?,?,?,?,?)", &st, err))
 		goto out;
@@ -724,7 +731,7 @@ static int register_table(struct workspace *ws, const char *table, const char *s
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (ws_prepare(ws, "DELETE FROM cl_personal_columns WHERE dataset=?", &st, err))
+	if (ws_prepare(ws, "DELETE FROM cl_personal_columns WHERE dataset=? COLLATE NOCASE", &st, err))
 		goto out;
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	sqlite3_step(st);
@@ -1328,8 +1335,8 @@ int ds_drop(struct workspace *ws, const char *name, struct cl_err *err)
 	if (ws_exec(ws, sql, err))
 		goto fail;
 	static const char *const cleanup[] = {
-		"DELETE FROM cl_datasets WHERE name=?",
-		"DELETE FROM cl_personal_columns WHERE dataset=?",
+		"DELETE FROM cl_datasets WHERE name=? COLLATE NOCASE",
+		"DELETE FROM cl_personal_columns WHERE dataset=? COLLATE NOCASE",
 	};
 	for (size_t i = 0; i < 2; i++) {
 		if (ws_prepare(ws, cleanup[i], &st, err))
