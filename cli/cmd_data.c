@@ -619,6 +619,17 @@ int cmd_query(struct cli *cli, int argc, char **argv)
 
 /* ---- profile ------------------------------------------------------------------ */
 
+/* n of total as "37%", "<1%" for a sliver. */
+static const char *pct(char *buf, size_t cap, int64_t n, int64_t total)
+{
+	double v = total ? 100.0 * (double)n / (double)total : 0;
+	if (v > 0 && v < 0.5)
+		snprintf(buf, cap, "<1%%");
+	else
+		snprintf(buf, cap, "%.0f%%", v);
+	return buf;
+}
+
 /* Print one profile as a readable table; cmd_segment uses the two-profile form. */
 static void print_profile_cols(const struct profile *p, const struct profile *base)
 {
@@ -629,7 +640,7 @@ static void print_profile_cols(const struct profile *p, const struct profile *ba
 	if (base)
 		g.right[7] = 1;
 	const char *hdr10[] = { "column", "type", "nulls", "distinct", "min", "max", "mean",
-	                        "table mean", "length", "top values" };
+	                        "table mean", "length", "top values: share (in table)" };
 	const char *hdr9[] = { "column", "type", "nulls", "distinct", "min", "max", mark("mean ± sd", "mean +/- sd"),
 	                       "length", "top values" };
 	grid_add(&g, base ? hdr10 : hdr9, NULL, 40);
@@ -680,7 +691,20 @@ static void print_profile_cols(const struct profile *p, const struct profile *ba
 			char cnt[32];
 			int w;
 			char *t = cell_text(c->top[k].text, strlen(c->top[k].text), 16, &w);
-			sbuf_addf(&top, "%s%s (%s)", k ? ", " : "", t, fmt_int(cnt, sizeof cnt, c->top[k].count));
+			if (b && p->rows > 0) {
+				/* beside the table: the value's share of the segment and of the table */
+				const struct profile_value *bv = NULL;
+				for (int q = 0; q < b->ntop; q++)
+					if (strcmp(b->top[q].text, c->top[k].text) == 0)
+						bv = &b->top[q];
+				char s1[16], s2[16];
+				sbuf_addf(&top, "%s%s %s", k ? ", " : "", t,
+				          pct(s1, sizeof s1, c->top[k].count, p->rows));
+				if (bv && base->rows > 0)
+					sbuf_addf(&top, " (%s)", pct(s2, sizeof s2, bv->count, base->rows));
+			} else
+				sbuf_addf(&top, "%s%s (%s)", k ? ", " : "", t,
+				          fmt_int(cnt, sizeof cnt, c->top[k].count));
 			free(t);
 		}
 		const char *row10[] = { c->name, c->type, nulls, dist, mn, mx, mean, bmean, len, sbuf_str(&top) };
