@@ -532,6 +532,53 @@ static void test_store_load(void **state)
 	free(path);
 }
 
+/* Random bytes, broken UTF-8, stray digits, currency and Han fragments: every
+ * value stays in [0,1] and nothing reads out of bounds (ASan watches). */
+static void test_random_input(void **state)
+{
+	static const char *const frags[] = { "$", "¥", "％", "%", "8", ".", ",", "折", "八", "半价", "月",
+		"日", "2026-02-", "Dec ", "off", "save ", "满", "最", "不", "很", "!", "?", "\xE4\xB8", "\xF0\x9F",
+		"\xFF", "\n", " ", "a", "Z", "'", "\xE2\x80\x99", "\xE2\x80\x8D", "#1", "100%", "Lumi " };
+	struct scoreset *set = new_set();
+	cJSON *prod = cJSON_Parse("{\"id\":1,\"name_en\":\"Lumi Mug\",\"price\":20,\"discount_pct\":20,"
+	                          "\"offer_ends\":\"2026-12-15\"}");
+	const char *chans[] = { NULL, "sms", "email", "push", "search-ad", "social", "landing" };
+	uint64_t st = 12345;
+	char buf[512];
+	for (int it = 0; it < 3000; it++) {
+		size_t n = 0;
+		int parts = (int)((st >> 40) % 24);
+		for (int k = 0; k < parts; k++) {
+			st = st * 6364136223846793005ull + 1442695040888963407ull;
+			const char *f = frags[(st >> 33) % (sizeof frags / sizeof frags[0])];
+			size_t l = strlen(f);
+			if (n + l >= sizeof buf)
+				break;
+			memcpy(buf + n, f, l);
+			n += l;
+		}
+		if (it % 3 == 0) {   /* plain random bytes, no NUL */
+			st = st * 6364136223846793005ull + 1442695040888963407ull;
+			n = (size_t)((st >> 33) % 300);
+			for (size_t k = 0; k < n; k++) {
+				st = st * 6364136223846793005ull + 1442695040888963407ull;
+				buf[k] = (char)(1 + (st >> 33) % 255);
+			}
+		}
+		buf[n] = '\0';
+		struct cl_err err = {0};
+		struct score_input in = { .text = buf, .channel = chans[it % 7], .product = it % 2 ? prod : NULL };
+		struct score_result r;
+		assert_int_equal(score_text(set, &in, &r, &err), 0);
+		assert_true(r.composite >= 0 && r.composite <= 1);
+		for (size_t i = 0; i < r.n; i++)
+			assert_true(r.items[i].value >= 0 && r.items[i].value <= 1);
+		score_result_free(&r);
+	}
+	cJSON_Delete(prod);
+	scoreset_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -546,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_claims),
 		cmocka_unit_test(test_composite_rank_weights),
 		cmocka_unit_test(test_store_load),
+		cmocka_unit_test(test_random_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
