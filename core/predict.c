@@ -780,14 +780,23 @@ static int score_predicted(const struct scorer_type *self, const struct score_ct
 	double ctr = predictor_predict_analysed(ctx->predictor, ctx->ts, ctx->hits, ctx->channel,
 	                                        ctx->in->segment);
 	*value = predictor_percentile(ctx->predictor, ctr);
+	const struct predict_metrics *m = predictor_metrics(ctx->predictor);
+	/* a model whose held-out ranking is not clearly better than chance, or whose
+	 * error is no better than the average's, is shown but not counted */
+	int counted = !isnan(m->spearman_lo) && m->spearman_lo > 0 && m->beats_baseline;
 	if (ctx->want_detail) {
 		cJSON *d = predictor_metrics_json(ctx->predictor);
 		cJSON_AddNumberToObject(d, "predicted_ctr", round(ctr * 1e6) / 1e6);
-		cJSON_AddStringToObject(d, "rule", "value = share of past campaigns with a lower click rate "
-		                        "than predicted; trust it as far as cv_spearman says");
+		cJSON_AddBoolToObject(d, "counted", counted);
+		cJSON_AddStringToObject(d, "rule", counted
+		                        ? "value = share of past campaigns with a lower click rate than "
+		                          "predicted; trust it as far as cv_spearman says"
+		                        : "value = share of past campaigns with a lower click rate than "
+		                          "predicted; not counted in the composite: the model's "
+		                          "cross-validation does not support it");
 		*detail = d;
 	}
-	return 1;
+	return counted ? 1 : 2;
 }
 
 const struct scorer_type scorer_predicted = {

@@ -290,7 +290,7 @@ int score_text(struct scoreset *set, const struct score_input *in, struct score_
 			continue;
 		}
 		out->items[out->n++] = (struct score_item){ set->types[i]->name,
-			scorer_round4(scorer_clamp01(v)), set->weights[i], d };
+			scorer_round4(scorer_clamp01(v)), rc == 2 ? 0 : set->weights[i], d };
 	}
 	recompute(out);
 	return 0;

@@ -70,8 +70,10 @@ struct score_ctx {
 };
 
 /* A scorer. score() returns 1 with *value in [0,1] and *detail (a new cJSON
- * object, owned by the caller; may stay NULL when !ctx->want_detail), 0 when
- * it does not apply, -1 on error (err set). data is the scorer's own. */
+ * object, owned by the caller; may stay NULL when !ctx->want_detail), 2 for a
+ * value shown but left out of the composite (weight 0: e.g. a model whose
+ * validation does not support it), 0 when it does not apply, -1 on error
+ * (err set). data is the scorer's own. */
 struct scorer_type {
 	const char *name;
 	const char *summary;

@@ -240,6 +240,43 @@ static void test_table_save_load_scorer(void **state)
 	free(path);
 }
 
+/* Click rates that have nothing to do with the copy: the model must not claim
+ * skill, and its scorer is shown but left out of the composite. */
+static void test_noise_not_counted(void **state)
+{
+	struct synth s;
+	synth_make(&s, 150, 5);
+	uint64_t st = 77;
+	for (size_t i = 0; i < s.n; i++)
+		s.ex[i].clicks = round(s.ex[i].impressions * (0.02 + (double)(lcg(&st) % 1000) / 50000.0));
+	struct lexicon *lx = lexicon();
+	struct predictor *p = NULL;
+	struct cl_err err = {0};
+	assert_int_equal(predictor_train(s.ex, s.n, lx, NULL, &p, &err), 0);
+	const struct predict_metrics *m = predictor_metrics(p);
+	assert_false(m->spearman_lo > 0 && m->beats_baseline);
+	cJSON *j = predictor_metrics_json(p);
+	assert_non_null(strstr(cJSON_GetObjectItem(j, "verdict")->valuestring, "not"));
+	cJSON_Delete(j);
+	struct scoreset *set;
+	char *ldir = xasprintf("%s/sample-data/lexicons", getenv("COPYLAB_TOP") ? getenv("COPYLAB_TOP") : ".");
+	assert_int_equal(scoreset_new(access(ldir, F_OK) == 0 ? ldir : NULL, &set, &err), 0);
+	free(ldir);
+	scoreset_set_predictor(set, p);
+	struct score_input in = { .text = "Spring tea. Shop now", .channel = "sms" };
+	struct score_result r;
+	assert_int_equal(score_text(set, &in, &r, &err), 0);
+	const struct score_item *it = score_result_get(&r, "predicted");
+	assert_non_null(it);
+	NEAR(it->weight, 0, 1e-12);
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(it->detail, "counted")));
+	score_result_free(&r);
+	scoreset_free(set);
+	predictor_free(p);
+	lex_free(lx);
+	synth_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_beats_baseline_held_out),
 		cmocka_unit_test(test_too_little_history),
 		cmocka_unit_test(test_table_save_load_scorer),
+		cmocka_unit_test(test_noise_not_counted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
