@@ -778,8 +778,10 @@ static void add_num_text(struct sbuf *sb, double v)
 		sbuf_addf(sb, "%.1f", v);
 }
 
-/* A short line from a profile JSON (profile_to_json's shape). */
-static char *profile_text(const cJSON *p, const char *dataset, long long rows)
+/* A short line from a profile JSON (profile_to_json's shape). Columns marked
+ * personal (pers) are left out: their top values would be personal data. */
+static char *profile_text(const cJSON *p, const char *dataset, long long rows,
+                          const struct redactor *pers)
 {
 	struct sbuf sb = SBUF_INIT;
 	const cJSON *r = cJSON_GetObjectItem(p, "rows");
@@ -791,7 +793,8 @@ static char *profile_text(const cJSON *p, const char *dataset, long long rows)
 	const cJSON *c;
 	cJSON_ArrayForEach(c, cJSON_GetObjectItem(p, "columns")) {
 		const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(c, "name"));
-		if (!name || strcasecmp(name, "id") == 0 || shown >= 5)
+		if (!name || strcasecmp(name, "id") == 0 || shown >= 5 ||
+		    redactor_is_personal(pers, dataset, name))
 			continue;
 		double count = cJSON_GetNumberValue(cJSON_GetObjectItem(c, "count"));
 		double distinct = cJSON_GetNumberValue(cJSON_GetObjectItem(c, "distinct"));
@@ -821,14 +824,14 @@ static char *profile_text(const cJSON *p, const char *dataset, long long rows)
 /* Profile the segment's rows now through the segment module, which also
  * caches the profile in cl_segments; NULL when that fails. */
 static char *computed_profile(struct workspace *ws, const char *segment, const char *ds,
-                              long long rows)
+                              long long rows, const struct redactor *pers)
 {
 	struct profile *seg = NULL, *whole = NULL;
 	struct cl_err e = {0};
 	char *out = NULL;
 	if (segment_profile(ws, segment, NULL, NULL, &seg, &whole, &e) == 0 && seg) {
 		cJSON *j = profile_to_json(seg);
-		out = profile_text(j, ds, rows);
+		out = profile_text(j, ds, rows, pers);
 		cJSON_Delete(j);
 	}
 	profile_free(seg);
@@ -840,9 +843,14 @@ char *template_segment_profile(struct workspace *ws, const char *segment, struct
 {
 	sqlite3_stmt *st;
 	char *out = NULL;
+	struct redactor *pers = redactor_new(REDACT_PERSONAL);
+	struct cl_err e = {0};
+	redactor_load_personal(pers, ws, &e);
 	if (ws_prepare(ws, "SELECT dataset, predicate, row_count, profile FROM cl_segments "
-	                   "WHERE name = ?", &st, err))
+	                   "WHERE name = ?", &st, err)) {
+		redactor_free(pers);
 		return NULL;
+	}
 	sqlite3_bind_text(st, 1, segment, -1, SQLITE_STATIC);
 	int s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
@@ -853,10 +861,10 @@ char *template_segment_profile(struct workspace *ws, const char *segment, struct
 		const char *pj = (const char *)sqlite3_column_text(st, 3);
 		cJSON *p = pj ? cJSON_ParseWithOpts(pj, NULL, 1) : NULL;
 		if (p && cJSON_IsObject(p)) {
-			out = profile_text(p, ds, rows);
+			out = profile_text(p, ds, rows, pers);
 		} else if (pj && *pj) {
 			out = xstrdup(pj);          /* stored as text already */
-		} else if ((out = computed_profile(ws, segment, ds, rows)) != NULL) {
+		} else if ((out = computed_profile(ws, segment, ds, rows, pers)) != NULL) {
 			/* profiled now (and cached by segment_profile) */
 		} else {
 			struct sbuf sb = SBUF_INIT;
@@ -873,6 +881,7 @@ char *template_segment_profile(struct workspace *ws, const char *segment, struct
 		ws_dberr(ws, err, "reading the segment");
 	}
 	sqlite3_finalize(st);
+	redactor_free(pers);
 	return out;
 }
 

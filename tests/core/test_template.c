@@ -303,6 +303,15 @@ static void test_render_errors(void **state)
 	struct tpl_bind_opts v = { .vars = badvar, .nvars = 1 };
 	assert_int_equal(template_bind(ws, &v, &bind, &err), -1);
 	assert_non_null(strstr(err.msg, "KEY=VALUE"));
+	/* A personal column's top value stays out of the profile line. */
+	char *p0 = template_segment_profile(ws, "loyal", &err);
+	assert_non_null(strstr(p0, "region mostly East"));
+	free(p0);
+	assert_int_equal(ws_exec(ws, "INSERT INTO cl_personal_columns VALUES('customers','region')", &err), 0);
+	p0 = template_segment_profile(ws, "loyal", &err);
+	assert_null(strstr(p0, "East"));
+	assert_non_null(strstr(p0, "age avg 34.2"));
+	free(p0);
 	/* A segment with no cached profile gets its predicate as the profile. */
 	char *p = template_segment_profile(ws, "bare", &err);
 	assert_string_equal(p, "customers where age < 30");
