@@ -225,12 +225,18 @@ int judge_grade(struct provider *p, const struct judge_rubric *rubric, const str
 		free(raw);
 		return -1;
 	}
+	/* tolerate {"clarity": 8, ...} without the "scores" wrapper, and
+	 * {"clarity": {"score": 8, "reason": "..."}} per criterion */
 	const cJSON *scores = cJSON_GetObjectItemCaseSensitive(reply, "scores");
+	if (!cJSON_IsObject(scores))
+		scores = reply;
 	cJSON *d = cJSON_CreateObject();
 	cJSON *crit = cJSON_AddObjectToObject(d, "criteria");
 	double sw = 0, s = 0;
 	for (size_t i = 0; i < rubric->n && rc == 0; i++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(scores, rubric->v[i].name);
+		const cJSON *v = cJSON_GetObjectItem(scores, rubric->v[i].name);
+		if (cJSON_IsObject(v))
+			v = cJSON_GetObjectItem(v, "score");
 		double x = cJSON_IsNumber(v) ? v->valuedouble
 		         : cJSON_IsString(v) ? strtod(v->valuestring, NULL) : NAN;
 		if (!(x >= 1 && x <= 10)) {
