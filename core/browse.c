@@ -392,7 +392,8 @@ int browse_first(struct browse *b, int page, struct cl_err *err)
 	}
 	window_clear(b);
 	window_reserve(b, l.n);
-	memcpy(b->rows, l.r, (size_t)l.n * sizeof *l.r);
+	if (l.n)
+		memcpy(b->rows, l.r, (size_t)l.n * sizeof *l.r);
 	b->nrows = l.n;
 	free(l.r);
 	b->pos_kind = POS_START;
@@ -439,7 +440,8 @@ int browse_move(struct browse *b, int delta, int page, int *moved, struct cl_err
 	window_reserve(b, b->nrows + l.n);
 	if (fwd) {
 		int drop;
-		memcpy(b->rows + b->nrows, l.r, (size_t)l.n * sizeof *l.r);
+		if (l.n)
+			memcpy(b->rows + b->nrows, l.r, (size_t)l.n * sizeof *l.r);
 		b->nrows += l.n;
 		drop = b->nrows > page ? b->nrows - page : 0;
 		for (int i = 0; i < drop; i++)
@@ -489,7 +491,8 @@ static int window_from(struct browse *b, struct brow *r, int page, struct cl_err
 	window_clear(b);
 	window_reserve(b, l.n + 1);
 	b->rows[0] = *r;
-	memcpy(b->rows + 1, l.r, (size_t)l.n * sizeof *l.r);
+	if (l.n)
+		memcpy(b->rows + 1, l.r, (size_t)l.n * sizeof *l.r);
 	b->nrows = l.n + 1;
 	free(l.r);
 	return 0;

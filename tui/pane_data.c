@@ -650,7 +650,7 @@ static void grid_title(struct dp *d, char *buf, size_t len)
 		if (cnt >= 0)
 			sbuf_addf(&sb, "(%s)", tui_thousands(num, sizeof num, cnt));
 		else
-			sbuf_adds(&sb, "(counting…)");
+			sbuf_adds(&sb, d->counting ? "(counting…)" : "(?)");
 	}
 	if (browse_sort_col(d->b) >= 0)
 		sbuf_addf(&sb, " %s by %s %s", g->dot, browse_col_name(d->b, browse_sort_col(d->b)),
