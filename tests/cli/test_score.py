@@ -156,6 +156,11 @@ class Judge(BaseHTTPRequestHandler):
         user = body["messages"][-1]["content"]
         if "Copy A:" in user:
             content = json.dumps({"winner": "A", "rationale": "the first one reads better"})
+        elif "UNWRAPPED" in user:
+            crit = ["clarity", "persuasion", "brand_voice", "channel_fit", "compliance"]
+            content = "Here you go:\n```json\n" + json.dumps({c: {"score": 10, "reason": "fine"} for c in crit}) + "\n```"
+        elif "NOJSON" in user:
+            content = "I think it is quite good."
         else:
             crit = ["clarity", "persuasion", "brand_voice", "channel_fit", "compliance"]
             content = json.dumps({"scores": {c: 8 for c in crit}, "rationale": "clear and concrete"})
@@ -190,6 +195,10 @@ p = run("judge", "Spring tea, 20% off. Shop now", "--provider", "judgemock", "--
 g = json.loads(p.stdout)
 check(abs(g["value"] - 7 / 9) < 1e-3 and g["detail"]["criteria"]["clarity"] == 8,
       "judge grades by rubric: all 8/10 -> (8-1)/9")
+p = run("judge", "UNWRAPPED copy", "--provider", "judgemock", "--json", env=jenv)
+check(abs(json.loads(p.stdout)["value"] - 1) < 1e-9, "judge reads fenced, unwrapped per-criterion replies")
+p = run("judge", "NOJSON copy", "--provider", "judgemock", env=jenv, ok=False)
+check(p.returncode == 1 and "no JSON object" in p.stderr, "a reply without JSON is a clear error")
 p = run("judge", "Copy one", "Copy two", "--provider", "judgemock", "--json", env=jenv)
 pw = json.loads(p.stdout)
 check(pw["winner"] == "tie" and pw["consistent"] is False,
