@@ -32,6 +32,19 @@ try:
     t.keys("1")
     check(on("Data") and t.wait("items · 200 rows") is not None, "1 comes back to Data")
 
+    # Mouse (SGR reports as xterm sends them): a tab, a cell, the wheel.
+    t.text("\x1b[<0;30;1M\x1b[<0;30;1m")
+    check(on("Prompt"), "a click on a pane name focuses it", t.screen())
+    t.keys("1")
+    on("Data")
+    t.text("\x1b[<0;40;8M\x1b[<0;40;8m")
+    s = t.wait("row 5/200 · col 2/3", what="clicked cell")
+    check(s is not None, "a click selects the row and column under it", s)
+    t.text("\x1b[<65;40;8M")
+    s = t.wait("row 8/200", what="wheel")
+    check(s is not None, "the wheel scrolls", s)
+    t.keys("g")
+
     # Help from the key tables.
     t.keys("?")
     s = t.wait("Help", what="help overlay")
