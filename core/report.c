@@ -318,7 +318,9 @@ static int gather(struct rep *R, const struct report_opts *o, struct cl_err *err
 		if (!run_id)
 			run_id = R->ea->meta.run_id;
 	}
-	if (!run_id)
+	/* An experiment of its own (no run) is reported alone, not beside an
+	 * unrelated newest run. */
+	if (!run_id && !R->ea)
 		run_id = wf_latest_run(R->ws);
 	if (!run_id && !R->ea)
 		return cl_err_set(err, CL_ENOTFOUND, "nothing to report: the workspace has no runs "

@@ -177,6 +177,25 @@ for needle in ('lang="zh-CN"', "A/B 测试", "按日累计转化率", "spring-em
     if needle not in zh:
         fail(f"Chinese report lacks {needle!r}")
 
+# --- a SIMULATED experiment is labelled; an experiment without a run stands alone
+run("simulate", "--run", str(rid), "--days", "5", "--daily", "600", "--seed", "3",
+    "--experiment", "sim-test")
+out_sim = os.path.join(T, "sim.html")
+run("report", "--experiment", "sim-test", "--out", out_sim)
+sim, svis = check_html(out_sim)
+if "SIMULATED" not in svis or "sim-test" not in svis:
+    fail("simulated experiment not labelled SIMULATED")
+run("abtest", "--arm", "old:2000:60", "--arm", "new:2000:84", "--experiment", "manual-test")
+out_man = os.path.join(T, "manual.md")
+p = run("report", "--experiment", "manual-test", "--out", out_man, "--json")
+man = json.loads(p.stdout) if p.returncode == 0 else {}
+if man.get("run") != 0 or man.get("variants") != 0:
+    fail(f"an experiment without a run should be reported alone: {man}")
+mt = open(out_man, encoding="utf-8").read() if os.path.exists(out_man) else ""
+for needle in ("manual-test", "| new | 2,000 | 84 | 4.20% |"):
+    if needle not in mt:
+        fail(f"manual experiment report lacks {needle!r}")
+
 # --- errors
 p = run("report", "--out", os.path.join(T, "x.pdf"), ok=False)
 if p.returncode != 2:
