@@ -60,7 +60,7 @@ static void lines_clear(struct hstate *s)
 static void add_line(struct hstate *s, char *text, long long run, long long vid, int role)
 {
 	s->lines = xreallocarray(s->lines, (size_t)s->nlines + 1, sizeof *s->lines);
-	s->lines[s->nlines++] = (struct hline){ text, run, vid, role };
+	s->lines[s->nlines++] = (struct hline){ wf_fold(text), run, vid, role };
 }
 
 static const struct iter_round *round_of(const struct iter_history *h, long long run)
@@ -223,7 +223,7 @@ static void history_draw(struct pane *p)
 	char *title = xasprintf("%s · %d round%s · best composite by round %s%s%s", s->all ? "every run" : name,
 	                        maxround, maxround == 1 ? "" : "s", spark,
 	                        rspark ? " · best observed rate " : "", rspark ? rspark : "");
-	tui_box_title(w, 0, 0, wd, title, 1);
+	tui_box_title(w, 0, 0, wd, wf_fold(title), 1);
 	free(title);
 	/* a line of figures under the title: round: best */
 	struct sbuf fig = SBUF_INIT;

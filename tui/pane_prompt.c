@@ -1119,7 +1119,7 @@ static void draw_list(struct pane *p, int y, int x, int h, int wd)
 	if (s->ov == OV_DIFF) {
 		const char *t = s->diff, *nl = strchr(t, '\n');
 		char *title = xasprintf("diff %.*s · Esc closes", (int)(nl ? nl - t : (long)strlen(t)), t);
-		tui_box_title(w, y, x, wd, title, 1);
+		tui_box_title(w, y, x, wd, wf_fold(title), 1);
 		free(title);
 		const char *line = nl ? nl + 1 : "";
 		int row = 0, skip = s->diff_scroll;
@@ -1138,7 +1138,9 @@ static void draw_list(struct pane *p, int y, int x, int h, int wd)
 		wattrset(w, tui_attr(TUI_NORMAL));
 		return;
 	}
-	tui_box_title(w, y, x, wd, titles[s->ov], 1);
+	char tb[96];
+	snprintf(tb, sizeof tb, "%s", titles[s->ov]);
+	tui_box_title(w, y, x, wd, wf_fold(tb), 1);
 	int rows = h - 2;
 	if (s->ov_sel < s->ov_top)
 		s->ov_top = s->ov_sel;
@@ -1167,7 +1169,7 @@ static void draw_editor(struct pane *p, int y, int x, int h, int wd)
 	else
 		snprintf(title, sizeof title, "%s v%d%s%s", s->name, s->version,
 		         modified(s) ? " · modified" : "", s->editing ? " · EDIT" : "");
-	tui_box_title(w, y, x, wd, title, 1);
+	tui_box_title(w, y, x, wd, wf_fold(title), 1);
 	int iw = wd - 2, ih = h - 2;
 	layout(s, iw);
 	s->edit_h = ih;
@@ -1210,7 +1212,7 @@ static void draw_editor(struct pane *p, int y, int x, int h, int wd)
 		snprintf(nbuf, sizeof nbuf, "%d", s->nvariants);
 	snprintf(foot, sizeof foot, " %s%s%s · T %s · n %s · %d:%d ", s->provider ? s->provider : "default",
 	         s->model ? " · " : "", s->model ? s->model : "", tbuf, nbuf, cr + 1, cursor_col(s, cr) + 1);
-	tui_box_footer(w, y + h - 1, x, wd, foot);
+	tui_box_footer(w, y + h - 1, x, wd, wf_fold(foot));
 }
 
 static void draw_preview(struct pane *p, int y, int x, int h, int wd)
@@ -1223,7 +1225,7 @@ static void draw_preview(struct pane *p, int y, int x, int h, int wd)
 	char *title = xasprintf("Preview · %s · %s%s", s->row ? s->row : "no row",
 	                        s->segment ? s->segment : "no segment",
 	                        provider_local(s) ? " · offline, not redacted" : "");
-	tui_box_title(w, y, x, wd, title, 0);
+	tui_box_title(w, y, x, wd, wf_fold(title), 0);
 	free(title);
 	int iw = wd - 2, ih = h - 2;
 	const char *text = s->preview_err ? s->preview_err : s->preview ? s->preview : "";
@@ -1258,7 +1260,7 @@ static void draw_preview(struct pane *p, int y, int x, int h, int wd)
 	if (s->redacted)
 		snprintf(foot, sizeof foot, " ~%ld tokens in · %zu redacted · est. $%.4f per variant ",
 		         s->tokens_in, s->redacted, cost);
-	tui_box_footer(w, y + h - 1, x, wd, foot);
+	tui_box_footer(w, y + h - 1, x, wd, wf_fold(foot));
 }
 
 static void prompt_draw(struct pane *p)

@@ -157,7 +157,7 @@ static void draw_table(WINDOW *w, int y, int x, int width, const struct exp_anal
 	         r->narms > 2 ? "p(Holm)" : "p", "p(seq)");
 	header(w, y, x, width, head, 0);
 	for (int i = 0; i < r->narms; i++) {
-		char line[160], lift[16] = "—", beat[16] = "—", loss[16], pv[16] = "—", sp[16] = "—";
+		char line[160], lift[16] = "-", beat[16] = "-", loss[16], pv[16] = "-", sp[16] = "-";
 		const struct ab_cmp_stats *c = &r->cmp[i];
 		if (i != r->control) {
 			if (c->rel_lift_ok)
@@ -169,7 +169,7 @@ static void draw_table(WINDOW *w, int y, int x, int width, const struct exp_anal
 		snprintf(loss, sizeof loss, "%.3f%%", r->arm[i].expected_loss * 100);
 		snprintf(line, sizeof line, "%-8.8s %7s %10s %8s %7s %7s", an->in.name[i], lift, beat, loss, pv, sp);
 		wattrset(w, tui_attr(arm_role(i)) | (i == r->winner ? A_BOLD : 0));
-		tui_put_text(w, y + 1 + i, x, line, width);
+		tui_put_text(w, y + 1 + i, x, wf_fold(line), width);
 	}
 	wattrset(w, tui_attr(TUI_NORMAL));
 }
@@ -266,7 +266,7 @@ static void draw_banner(WINDOW *w, int y, int x, int width, const struct exp_ana
 		snprintf(buf, sizeof buf, "SRM ok (p %.2f) · ", r->srm_p);
 		wattrset(w, tui_attr(TUI_OK));
 	}
-	int used = tui_put_label(w, y, x, buf, width);
+	int used = tui_put_label(w, y, x, wf_fold(buf), width);
 	wattrset(w, tui_attr(TUI_NORMAL));
 	if (an->planned_total > 0) {
 		tui_thousands(plan, sizeof plan, (long long)an->planned_total);
@@ -294,7 +294,7 @@ static void draw_verdict(WINDOW *w, int y, int x, int width, const struct exp_an
 	const struct ab_result *r = &an->res;
 	char *t = xasprintf("fixed horizon: %s · sequential: %s", r->verdict_text, r->seq_verdict_text);
 	wattrset(w, tui_attr(r->verdict == AB_WINNER ? TUI_OK : TUI_NORMAL) | A_BOLD);
-	tui_put_text(w, y, x, t, width);
+	tui_put_text(w, y, x, wf_fold(t), width);
 	wattrset(w, tui_attr(TUI_NORMAL));
 	free(t);
 }
@@ -379,7 +379,7 @@ static void results_draw(struct pane *p)
 	snprintf(title, sizeof title, "%s · %d arms · %d day%s%s%s%s", an->meta.name, r->narms, an->ndays,
 	         an->ndays == 1 ? "" : "s", an->meta.simulated ? " · SIMULATED" : "",
 	         s->watching ? " · watching " : "", s->watching ? s->watching : "");
-	tui_box_title(w, 0, 0, wd, title, 1);
+	tui_box_title(w, 0, 0, wd, wf_fold(title), 1);
 	if (s->big) {
 		draw_big(w, h, wd, an);
 		return;

@@ -601,11 +601,11 @@ static void draw_detail(struct pane *p)
 	iterate_label(v->idx, label, sizeof label);
 	int width = wd - 4;
 	col_newline(&c);
-	col_seg(&c, col_keep(&c, xasprintf("variant %s · id %lld · round %d%s · %ld in / %ld out tokens · "
+	col_seg(&c, col_keep(&c, wf_fold(xasprintf("variant %s · id %lld · round %d%s · %ld in / %ld out tokens · "
 	                                     "%.0f ms · $%.4f%s", label, v->id, v->round,
 	                                     v->parent_id ? " · has a parent" : "", v->tokens_in,
 	                                     v->tokens_out, v->latency_ms, v->cost,
-	                                     v->cached ? " · cached" : "")), 0, TUI_DIM);
+	                                     v->cached ? " · cached" : ""))), 0, TUI_DIM);
 	c.seg[c.nseg - 1].n = strlen(c.seg[c.nseg - 1].s);
 	if (v->parent_id) {
 		col_newline(&c);
@@ -651,7 +651,7 @@ static void draw_detail(struct pane *p)
 	werase(w);
 	tui_box(w, 0, 0, h, wd, 1);
 	char *title = xasprintf("variant %s · details · Esc closes", label);
-	tui_box_title(w, 0, 0, wd, title, 1);
+	tui_box_title(w, 0, 0, wd, wf_fold(title), 1);
 	free(title);
 	for (int row = 0; row < h - 2 && s->detail_scroll + row < (int)c.nline; row++) {
 		const struct cline *ln = &c.line[s->detail_scroll + row];
@@ -711,7 +711,7 @@ static void variants_draw(struct pane *p)
 	} else {
 		snprintf(title, sizeof title, "%s", s->live_title ? s->live_title : "generating");
 	}
-	tui_box_title(w, 0, 0, wd, title, 1);
+	tui_box_title(w, 0, 0, wd, wf_fold(title), 1);
 
 	/* columns: stored variants, plus live ones not stored yet */
 	int ncols_total = s->norder;
@@ -802,7 +802,7 @@ static void variants_draw(struct pane *p)
 	         s->left > 0 ? " <" : "", s->left + vis < ncols_total ? " >" : "");
 	if (s->diff && markv)
 		snprintf(foot, sizeof foot, " diff vs marked · %d/%d ", s->cur + 1, ncols_total);
-	tui_box_footer(w, h - 1, 0, wd, foot);
+	tui_box_footer(w, h - 1, 0, wd, wf_fold(foot));
 }
 
 /* ---- actions ---- */

@@ -404,3 +404,33 @@ int wf_is_demo(struct app *a)
 	free(v);
 	return demo;
 }
+
+char *wf_fold(char *s)
+{
+	static const struct { const char *u, *a; } map[] = {
+		{ "\u00b7", "-" }, { "\u2014", "-" }, { "\u2605", "*" }, { "\u2026", "..." },
+		{ "\u22c8", "+" }, { "\u26a0", "!" }, { "\u25b8", ">" }, { "\u2192", "->" },
+		{ "\u2212", "-" },
+	};
+	if (!s || tui_utf8())
+		return s;
+	char *out = s;
+	for (const char *in = s; *in;) {
+		size_t k, n = 0;
+		for (k = 0; k < sizeof map / sizeof map[0]; k++) {
+			n = strlen(map[k].u);
+			if (strncmp(in, map[k].u, n) == 0)
+				break;
+		}
+		if (k < sizeof map / sizeof map[0] && strlen(map[k].a) <= n) {
+			size_t m = strlen(map[k].a);
+			memmove(out, map[k].a, m);
+			out += m;
+			in += n;
+		} else {
+			*out++ = *in++;
+		}
+	}
+	*out = 0;
+	return s;
+}

@@ -78,6 +78,10 @@ struct wf_span {
 int wf_put_spans(WINDOW *w, int y, int x, const char *s, size_t n, int cols, int base,
                  const struct wf_span *spans, size_t nspans);
 
+/* Under a non-UTF-8 locale (LANG=C), replace our own marks (· — ★ … ⋈ ⚠ ▸)
+ * in s by ASCII, in place; returns s. Data text is left to the sanitizer. */
+char *wf_fold(char *s);
+
 /* The workspace is a --demo workspace (Results shows the big-type toggle). */
 int wf_is_demo(struct app *a);
 
