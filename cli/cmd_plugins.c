@@ -69,9 +69,53 @@ static int list(struct plugin_host *h, int json)
 	return 0;
 }
 
+/* --batch FILE: one text a line; prints {"texts", "ms", "ms_per_text", "composite_mean"}. */
+static int score_batch(struct scoreset *set, const char *path, const char *channel,
+                       const char *lang)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!f)
+		return cli_failf("%s: cannot open", path);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long n = 0;
+	double sum = 0, t0 = cl_now_ms();
+	struct cl_err err = {0};
+	int rc = 0;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (!len)
+			continue;
+		struct score_input in = { .text = line, .channel = channel, .lang = lang };
+		struct score_result r;
+		if (score_text(set, &in, &r, &err)) {
+			rc = cli_fail(&err);
+			break;
+		}
+		sum += r.composite;
+		n++;
+		score_result_free(&r);
+	}
+	double ms = cl_now_ms() - t0;
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	if (rc)
+		return rc;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "texts", (double)n);
+	cJSON_AddNumberToObject(o, "ms", ms);
+	cJSON_AddNumberToObject(o, "ms_per_text", n ? ms / (double)n : 0);
+	cJSON_AddNumberToObject(o, "composite_mean", n ? sum / (double)n : 0);
+	cli_print_json(o);
+	return 0;
+}
+
 static int try_score(struct plugin_host *h, int argc, char **argv)
 {
-	const char *text = NULL, *channel = NULL, *lang = NULL;
+	const char *text = NULL, *channel = NULL, *lang = NULL, *batch = NULL;
 	int json = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -81,6 +125,8 @@ static int try_score(struct plugin_host *h, int argc, char **argv)
 			channel = v, i++;
 		else if (strcmp(a, "--lang") == 0 && v)
 			lang = v, i++;
+		else if (strcmp(a, "--batch") == 0 && v)
+			batch = v, i++;
 		else if (a[0] == '-' && a[1])
 			return cli_usage("plugins", "unknown option '%s'", a);
 		else if (!text)
@@ -88,8 +134,8 @@ static int try_score(struct plugin_host *h, int argc, char **argv)
 		else
 			return cli_usage("plugins", "one TEXT only (quote it)");
 	}
-	if (!text)
-		return cli_usage("plugins", "plugins score needs a TEXT");
+	if (!text == !batch)
+		return cli_usage("plugins", "plugins score needs a TEXT or --batch FILE");
 	if (channel && !score_channel_name(channel))
 		return cli_usage("plugins", "unknown channel '%s'", channel);
 	struct cl_err err = {0};
@@ -97,6 +143,11 @@ static int try_score(struct plugin_host *h, int argc, char **argv)
 	if (scoreset_new(NULL, &set, &err))
 		return cli_fail(&err);
 	plugin_attach_scorers(h, set, &err);
+	if (batch) {
+		int brc = score_batch(set, batch, channel, lang);
+		scoreset_free(set);
+		return brc;
+	}
 	struct score_input in = { .text = text, .channel = channel, .lang = lang };
 	struct score_result r;
 	if (score_text(set, &in, &r, &err)) {
