@@ -675,6 +675,9 @@ static void wait_events(struct app *a, int timeout)
 	}
 	while (read(a->wake[0], buf, sizeof buf) > 0)
 		;
+	/* The terminal went away (hang-up): leave instead of spinning on EOF. */
+	if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+		a->quit = 1;
 }
 
 static void jobs_cancel_all(struct app *a)
@@ -779,6 +782,7 @@ static void draw_top(struct app *a)
 		mvwaddstr(w, 0, x, "  ");
 		x += 2;
 	}
+	memset(a->tab_w, 0, sizeof a->tab_w);
 	for (int i = 0; i < NPANES; i++) {
 		char tab[64];
 		int tw;
