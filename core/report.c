@@ -766,13 +766,13 @@ static void svg_close(struct rep *R)
 	raw(R, "</svg></figure>\n");
 }
 
-/* A round axis maximum at or above v: 1, 2, 2.5 or 5 times a power of ten. */
+/* A round axis maximum at or above v (its quarters read well too). */
 static double nice_max(double v)
 {
 	if (!(v > 0))
 		return 0.01;
 	double p = pow(10, floor(log10(v)));
-	static const double steps[] = { 1, 2, 2.5, 5, 10 };
+	static const double steps[] = { 1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10 };
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
 		if (steps[i] * p >= v - 1e-12)
 			return steps[i] * p;
@@ -901,8 +901,8 @@ static void chart_density(struct rep *R)
 		double v = xmin + (xmax - xmin) * t / 4.0, x = ML + pw * t / 4.0;
 		rawf(R, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e3e6ec\"/>\n", x, MT,
 		     x, CH - MB);
-		rawf(R, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.2f%%</text>\n", x,
-		     CH - MB + 14, v * 100);
+		rawf(R, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%.2f%%</text>\n", x,
+		     CH - MB + 14, t == 0 ? "start" : t == 4 ? "end" : "middle", v * 100);
 	}
 	for (int a = 0; a < k; a++) {
 		struct sbuf d = SBUF_INIT;
