@@ -44,6 +44,7 @@ os.chmod(editor, 0o755)
 
 t = Tui(DB, cols=80, rows=24, name="wf",
         env={"XDG_CONFIG_HOME": cfg_offline, "XDG_DATA_HOME": TMP, "EDITOR": editor})
+t.tmux("set-option", "-g", "set-clipboard", "on")
 try:
     # ---- 2 Prompt: the template of the latest run, at 80x24 ----
     t.keys("2")
@@ -91,6 +92,19 @@ try:
     m = re.search(r"│([A-D]) ([0-9.]+)\s.*│([A-D]) ([0-9.]+)", s or "")
     check(m is not None and float(m.group(2)) >= float(m.group(4)), "sorted: the best composite first", s)
 
+    # ---- y: OSC 52 copy (tmux takes it into a paste buffer); :write FILE ----
+    t.keys("y")
+    t.wait("OSC 52", what="copied message")
+    buf = t.tmux("show-buffer")
+    check(buf.startswith("Subject: ") and "Preheader: " in buf, "y copies the variant channel-ready: %r" % buf[:80])
+    out = os.path.join(TMP, "variant.txt")
+    t.keys(":")
+    t.text("write " + out)
+    t.keys("Enter")
+    t.wait("wrote the variant", what=":write")
+    written = open(out, encoding="utf-8").read() if os.path.exists(out) else ""
+    check(written == buf, ":write FILE writes the same channel-ready text")
+
     # ---- Enter: details with every score's explanation ----
     t.keys("Enter")
     s = t.wait("details", what="detail view")
@@ -137,10 +151,47 @@ try:
     s = t.wait("chance that", what="big type")
     check(s is not None and "██" in s, "B shows the headline in big type", s)
     t.keys("B")
+    # :abimport a results file; :abwatch follows it as it changes
+    csvf = os.path.join(TMP, "live.csv")
+    with open(csvf, "w") as f:
+        f.write("arm,n,conversions\nA,1000,40\nB,1000,55\n")
+    t.keys(":")
+    t.text("abimport %s trial" % csvf)
+    t.keys("Enter")
+    s = t.wait("trial · 2 arms", what=":abimport")
+    check(s is not None and "4.00%" in s and "5.50%" in s, ":abimport shows the imported arms", s)
+    t.keys(":")
+    t.text("abwatch %s live" % csvf)
+    t.keys("Enter")
+    s = t.wait("watching", what=":abwatch")
+    check(s is not None and "live · 2 arms" in s, ":abwatch shows the file", s)
+    time.sleep(1.1)
+    with open(csvf, "w") as f:
+        f.write("arm,n,conversions\nA,2000,80\nB,2000,150\n")
+    s = t.wait("7.50%", timeout=10, what="re-read after the change")
+    check(s is not None, ":abwatch re-reads the CSV when it changes", s)
+    t.keys("Escape")
+    t.wait("stopped watching", what="watch stopped")
     t.keys("q")
     check(t.exit_status() == 0, "q quits with status 0")
     rep = t.sanitizer_report()
     check(rep == "", "no sanitizer report in the TUI log", rep)
+finally:
+    t.close()
+
+# ---- LANG=C: the same charts in ASCII ----
+t = Tui(DB, cols=80, rows=24, name="ascii",
+        env={"LANG": "C", "LC_ALL": "C", "XDG_CONFIG_HOME": cfg_offline, "XDG_DATA_HOME": TMP})
+try:
+    t.keys("4")
+    t.keys(":")
+    t.text("results spring-email-test")
+    t.keys("Enter")
+    s = t.wait("spring-email-test - 3 arms", what="ASCII results")
+    check(s is not None and "|--" in s and "#" in s and not any(ord(c) > 127 for c in s),
+          "under LANG=C the Results pane is pure ASCII with whiskers", s)
+    t.keys("q")
+    t.exit_status()
 finally:
     t.close()
 
