@@ -75,6 +75,11 @@ g=$(echo "$out" | json '[s for s in d["scores"] if s["scorer"]=="reading_level"]
 out=$("$C" plugins score --json --lang zh "春茶上新，今天下单立减二十元。") || fail "zh score"
 has "$out" '"chars_per_sentence"' "reading_level in Chinese"
 
+# --- `copylab score --plugins` (the score command's own opt-in) sees them too
+out=$("$C" score --plugins --json "Leverage our synergy today. Order now.") || fail "score --plugins exited $?"
+sc=$(echo "$out" | json '",".join(s["scorer"] for s in d["scores"] if s["scorer"] in ("jargon","reading_level"))')
+[ "$sc" = "jargon,reading_level" ] || fail "score --plugins: plugin scorers missing: $sc"
+
 # --- provider
 out=$("$C" plugins generate plainspeak --prompt-text "Spring tea is here. Write an email." -n 2 --json) ||
 	fail "plugins generate exited $?"
