@@ -96,6 +96,7 @@ struct app {
 	char   *log_path;
 	int     verbose;
 	FILE   *bench;
+	SCREEN *screen;
 	double  t0;
 	int     frames;
 };
@@ -1354,6 +1355,19 @@ int tui_main(const struct tui_opts *opts)
 	}
 	if (bench && *bench)
 		a->bench = fopen(bench, "a");
+	/* newterm, unlike initscr, reports an unknown TERM instead of exiting. */
+	a->screen = newterm(NULL, stdout, stdin);
+	if (!a->screen) {
+		const char *term = getenv("TERM");
+		fprintf(stderr, "copylab: cannot use the terminal type '%s' (TERM); "
+		                "try TERM=xterm-256color\n", term ? term : "");
+		if (a->bench)
+			fclose(a->bench);
+		workspace_close(a->ws);
+		free(a->path);
+		free(a);
+		return 2;
+	}
 	/* While curses is up, stderr goes to the log file. */
 	a->log_path = log_file_path();
 	logfd = open(a->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -1379,7 +1393,6 @@ int tui_main(const struct tui_opts *opts)
 	sigaction(SIGINT, &sa, NULL);
 
 	cl_set_fatal_hook(fatal_hook);
-	initscr();
 	cbreak();
 	noecho();
 	nonl();
@@ -1474,6 +1487,7 @@ int tui_main(const struct tui_opts *opts)
 	delwin(a->bot);
 	delwin(a->in);
 	endwin();
+	delscreen(a->screen);
 	cl_set_fatal_hook(NULL);
 	app_log(a, 0, "copylab TUI end");
 	if (a->saved_stderr >= 0) {
