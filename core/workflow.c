@@ -503,10 +503,12 @@ int wf_score_run(struct workspace *ws, long long run_id, size_t *scored, struct 
 		return -1;
 	if (r->prompt_id && template_load_id(ws, r->prompt_id, &t, err))
 		goto out;
-	if (r->row_ref || r->segment) {
-		struct tpl_bind_opts bo = { .row = r->row_ref, .segment = r->segment };
-		if (template_bind(ws, &bo, &bind, err))
-			goto out;
+	if (r->row_ref) {
+		/* the product for the claims check; a row deleted since is no reason not to score */
+		struct tpl_bind_opts bo = { .row = r->row_ref };
+		struct cl_err e2 = {0};
+		if (template_bind(ws, &bo, &bind, &e2))
+			bind = NULL;
 	}
 	if (scoreset_new(NULL, &set, err))
 		goto out;

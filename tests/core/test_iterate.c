@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/config.h"
+#include "core/generate.h"
 #include "core/iterate.h"
 
 static struct workspace *ws;
@@ -197,6 +199,64 @@ static void test_winners_by_experiment(void **state)
 	iterate_history_free(h);
 }
 
+/* A real round 2 through the generation engine with the offline provider:
+ * every new variant is a mutation of a round-1 winner and linked to it. */
+static void test_run_round_offline(void **state)
+{
+	struct cl_err err = {0};
+	struct cl_config *cfg = NULL;
+	struct gen_job *job = NULL;
+	struct gen_spec spec = { .prompt_text = "Write a short line about spring tea.", .n = 3,
+	                         .provider = "offline", .temperature = -1, .top_p = -1, .seed = 5 };
+	assert_int_equal(config_load(NULL, &cfg, &err), 0);
+	if (gen_job_start(ws, cfg, &spec, NULL, NULL, &job, &err))
+		fail_msg("%s", err.msg);
+	while (gen_job_in_flight(job))
+		assert_true(gen_job_poll(job, NULL, 0, 100, &err) >= 0);
+	long long run1 = gen_job_run_id(job);
+	gen_job_free(job);
+
+	struct iter_winners w;
+	assert_int_equal(iterate_winners_by_score(ws, run1, 2, NULL, &w, &err), 0);
+	assert_int_equal(w.n, 2);
+	struct iter_next next;
+	struct iter_next_opts o = { .per_winner = 2, .feedback = "more urgent", .provider = "offline" };
+	assert_int_equal(iterate_next_spec(ws, &w, &o, &next, &err), 0);
+	assert_int_equal(next.spec.n, 4);
+	assert_int_equal(next.spec.round, w.round + 1);
+	assert_int_equal(next.spec.parent_run, run1);
+	assert_non_null(strstr(next.spec.extra_prompt, "more urgent"));
+	assert_non_null(strstr(next.spec.mutation, "sharpen_cta"));
+	assert_string_equal(next.spec.prompt_text, "Write a short line about spring tea.");
+	iter_next_clear(&next);
+
+	long long run2 = 0;
+	if (iterate_run_round(ws, cfg, &w, &o, &run2, &err))
+		fail_msg("%s", err.msg);
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT round FROM cl_runs WHERE id = %lld", run2);
+	assert_int_equal(q_int(sql), w.round + 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM cl_runs WHERE id = %lld AND parent_run = %lld "
+	         "AND feedback = 'more urgent'", run2, run1);
+	assert_int_equal(q_int(sql), 1);
+	/* 4 children, each with a parent among the two winners, and changed text */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM cl_variants v JOIN cl_variants p ON p.id = v.parent_id "
+	         "WHERE v.run_id = %lld AND p.id IN (%lld, %lld) AND v.fields <> p.fields", run2,
+	         w.v[0].variant_id, w.v[1].variant_id);
+	assert_int_equal(q_int(sql), 4);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM cl_variant_parents vp JOIN cl_variants v "
+	         "ON v.id = vp.variant_id WHERE v.run_id = %lld", run2);
+	assert_int_equal(q_int(sql), 4);   /* offline: one parent each */
+	iter_winners_clear(&w);
+	config_free(cfg);
+
+	struct iter_history *h;
+	assert_int_equal(iterate_history(ws, run2, &h, &err), 0);
+	assert_int_equal(h->nrounds, 2);
+	assert_int_equal(h->rounds[1].run_id, run2);
+	iterate_history_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_winners_by_score),
 		cmocka_unit_test(test_link_round_and_history),
 		cmocka_unit_test(test_winners_by_experiment),
+		cmocka_unit_test(test_run_round_offline),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
