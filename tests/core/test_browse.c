@@ -35,11 +35,13 @@ static int setup(void **state)
 	assert_int_equal(workspace_open(path, WS_CREATE, &f->ws, &err), 0);
 	/* Values with NULLs and many duplicates; text with quotes and Chinese. */
 	assert_int_equal(ws_exec(f->ws,
-		"CREATE TABLE t(a INTEGER, s TEXT, r REAL);"
+		"CREATE TABLE t(a INTEGER, s TEXT, r REAL, m);"
 		"WITH RECURSIVE q(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM q WHERE i < 503)"
 		" INSERT INTO t SELECT CASE WHEN i % 11 = 0 THEN NULL ELSE (i * 7) % 13 END,"
 		"  CASE i % 5 WHEN 0 THEN 'it''s' WHEN 1 THEN '上海' WHEN 2 THEN NULL"
-		"   ELSE 'x' || (i % 17) END, (i * 37 % 101) / 4.0 FROM q;", &err), 0);
+		"   ELSE 'x' || (i % 17) END, (i * 37 % 101) / 4.0,"
+		"  CASE i % 4 WHEN 0 THEN i % 9 WHEN 1 THEN 'v' || (i % 7) WHEN 2 THEN (i % 5) / 2.0"
+		"   ELSE NULL END FROM q;", &err), 0);
 	*state = f;
 	return 0;
 }
@@ -125,12 +127,12 @@ static void test_keyset_every_order(void **state)
 	struct fx *f = *state;
 	struct cl_err err = {0};
 	struct browse *b;
-	const char *cols[] = { NULL, "a", "s", "r" };
+	const char *cols[] = { NULL, "a", "s", "r", "m" };
 	int n;
 
 	assert_int_equal(browse_open(f->ws, "t", &b, &err), 0);
-	assert_int_equal(browse_ncols(b), 3);
-	for (int c = 0; c < 4; c++) {
+	assert_int_equal(browse_ncols(b), 4);
+	for (int c = 0; c < 5; c++) {
 		for (int desc = 0; desc < (cols[c] ? 2 : 1); desc++) {
 			int64_t *exp = expected(f->ws, NULL, cols[c], desc, &n);
 			assert_int_equal(browse_set_sort(b, cols[c] ? browse_col_find(b, cols[c]) : -1,
