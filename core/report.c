@@ -546,10 +546,13 @@ static void section_prompt(struct rep *R)
 		size_t hits = 0;
 		char *clean = redactor_text(R->red, R->prompt_text, &hits);
 		R->redacted += hits;
-		for (char *line = clean, *next; line && *line; line = next) {
+		/* every line, blank ones too (they would end the block unindented) */
+		for (char *line = clean, *next; line; line = next) {
 			next = strchr(line, '\n');
 			if (next)
 				*next++ = '\0';
+			if (!next && !*line)
+				break;
 			raw(R, "    ");
 			raw(R, line);
 			raw(R, "\n");

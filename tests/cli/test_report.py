@@ -177,6 +177,13 @@ for needle in ('lang="zh-CN"', "A/B 测试", "按日累计转化率", "spring-em
     if needle not in zh:
         fail(f"Chinese report lacks {needle!r}")
 
+# --- a prompt with a blank line keeps every line in Markdown
+run("generate", "--provider", "offline", "--prompt-text", "First line\n\nThird line stays", "-n", "1")
+out_blank = os.path.join(T, "blank.md")
+run("report", "--out", out_blank)
+if "    Third line stays" not in open(out_blank, encoding="utf-8").read():
+    fail("Markdown prompt lost the lines after a blank one")
+
 # --- a SIMULATED experiment is labelled; an experiment without a run stands alone
 run("simulate", "--run", str(rid), "--days", "5", "--daily", "600", "--seed", "3",
     "--experiment", "sim-test")
@@ -207,7 +214,7 @@ if os.path.exists(os.path.join(T, "x.html")):
     fail("a failed report left a file behind")
 # A key-like variable's value is redacted wherever data holds it...
 leak = os.path.join(T, "leak.html")
-run("report", "--out", leak, env_extra={"MY_SERVICE_TOKEN": "favourite tea"})
+run("report", "--run", str(rid), "--out", leak, env_extra={"MY_SERVICE_TOKEN": "favourite tea"})
 lt = open(leak, encoding="utf-8").read() if os.path.exists(leak) else ""
 if "favourite tea" in lt or "[redacted key]" not in lt:
     fail("a key-like environment value in the data was not redacted")
