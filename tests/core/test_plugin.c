@@ -367,6 +367,22 @@ static void test_exec_garbage(void **state)
 	assert_non_null(strstr(in->message, "garbage"));
 	assert_non_null(strstr(in->message, "hello there"));
 	plugin_host_free(h);
+	/* A reply to another request id is garbage too. */
+	h = load_script("wrongid", "#!/bin/sh\nread line\necho '{\"id\":7,\"ok\":true,"
+	                "\"name\":\"w\",\"scorers\":[\"w\"]}'\nsleep 30\n", 5000, -1);
+	assert_int_equal(info_of(h, 0)->state, PLUGIN_DISABLED);
+	assert_non_null(strstr(info_of(h, 0)->message, "garbage"));
+	plugin_host_free(h);
+	/* A describe offering nothing, or a bad name, fails cleanly. */
+	h = load_script("empty", "#!/bin/sh\nread line\necho '{\"id\":1,\"ok\":true}'\n", 5000, -1);
+	assert_int_equal(info_of(h, 0)->state, PLUGIN_FAILED);
+	assert_non_null(strstr(info_of(h, 0)->message, "offers no"));
+	plugin_host_free(h);
+	h = load_script("badname", "#!/bin/sh\nread line\necho '{\"id\":1,\"ok\":true,"
+	                "\"scorers\":[\"Bad Name!\"]}'\n", 5000, -1);
+	assert_int_equal(info_of(h, 0)->state, PLUGIN_FAILED);
+	assert_int_equal(info_of(h, 0)->nscorers, 0);
+	plugin_host_free(h);
 	/* An {"ok": false} describe is a failure, not a crash. */
 	h = load_script("nope", "#!/bin/sh\nread line\necho '{\"id\":1,\"ok\":false,"
 	                "\"error\":\"no licence\"}'\n", 5000, -1);
