@@ -111,7 +111,7 @@ static void header(WINDOW *w, int y, int x, int width, const char *text, int sim
 	int used = tui_put_label(w, y, x, text, width);
 	if (simulated && used + 12 < width) {
 		wattrset(w, tui_attr(TUI_WARN) | A_BOLD);
-		tui_put_label(w, y, x + used, " · SIMULATED", width - used);
+		tui_put_label(w, y, x + used, tui_utf8() ? " · SIMULATED" : " - SIMULATED", width - used);
 	}
 	wattrset(w, tui_attr(TUI_NORMAL));
 }
@@ -340,7 +340,7 @@ static void draw_big(WINDOW *w, int h, int wd, const struct exp_analysis *an)
 		y += CHART_BIG_ROWS;
 		if (y < h - 1) {
 			int sw = tui_text_width(subs[k]);
-			tui_put_label(w, y, sw < wd - 2 ? (wd - sw) / 2 : 1, subs[k], wd - 2);
+			tui_put_text(w, y, sw < wd - 2 ? (wd - sw) / 2 : 1, subs[k], wd - 2);
 		}
 		y += 2;
 		free(subs[k]);
@@ -349,7 +349,7 @@ static void draw_big(WINDOW *w, int h, int wd, const struct exp_analysis *an)
 	         an->meta.simulated ? " · SIMULATED" : "");
 	if (y < h - 1) {
 		wattrset(w, tui_attr(an->meta.simulated ? TUI_WARN : TUI_DIM));
-		tui_put_label(w, h - 2, 2, sub, wd - 4);
+		tui_put_text(w, h - 2, 2, wf_fold(sub), wd - 4);
 		wattrset(w, tui_attr(TUI_NORMAL));
 	}
 }

@@ -217,10 +217,29 @@ try:
     check(s is not None and "mock-model" in s, "run with the mock provider", s)
     s = t.screen()
     check(re.search(r"│A [0-9.]+ .*│B [0-9.]+", s or "") is not None, "mock variants side by side with scores", s)
+    # Esc cancels a running generation and keeps what finished
     before = q("select max(id) m from cl_runs")[0]["m"]
-    # two requests answer at once, the others hang: kill -9 in between
     t.keys("2", "i", "PageDown")
-    t.text(" [mock:slow_after=2,slow_ms=20000]")
+    t.text(" [mock:slow_after=2,slow_ms=20000,id=c]")
+    t.keys("Escape", "g")
+    s = t.wait("in flight", timeout=10, what="requests in flight in the status bar")
+    check(s is not None, "the status bar counts requests in flight", s)
+    n = []
+    for _ in range(200):
+        n = q("select count(*) n from cl_variants where run_id > %d" % before)
+        if n and n[0]["n"] >= 2:
+            break
+        time.sleep(0.05)
+    t.keys("Escape")
+    s = t.wait("cancelled", timeout=10, what="cancelled")
+    st = q("select status, (select count(*) from cl_variants v where v.run_id = r.id) n from cl_runs r "
+           "where id > %d" % before)
+    check(s is not None and st and st[0]["status"] == "cancelled" and st[0]["n"] == 2,
+          "Esc cancels and keeps the finished variants: %s" % st, s)
+    # two requests answer at once, the others hang: kill -9 in between
+    before = q("select max(id) m from cl_runs")[0]["m"]
+    t.keys("2", "i", "PageDown")
+    t.text(" [mock:id=k]")
     t.keys("Escape", "g")
     deadline = time.time() + 20
     done = []
