@@ -586,50 +586,70 @@ static int is_numeric(struct dp *d, int col)
 	       strcasestr(decl, "FLOA") || strcasestr(decl, "DOUB");
 }
 
+/* The list is tables, a "Segments" heading, then segments: item i sits on
+ * line i for a table and i + 1 for a segment. */
+static int list_line_of(struct dp *d, int item)
+{
+	return item < (int)d->ntables ? item : item + 1;
+}
+
 static void draw_list(struct dp *d)
 {
 	WINDOW *w = d->p->win;
 	const struct tui_glyphs *g = tui_glyphs();
-	int h = d->h, lw = d->list_w, y = 1, items;
+	int h = d->h, lw = d->list_w, rows = h - 2, items, nlines;
 	char num[32];
 	if (lw <= 0)
 		return;
 	tui_box(w, 0, 0, h, lw, d->list_focus);
 	tui_box_title(w, 0, 0, lw, "Tables", d->list_focus);
 	items = (int)(d->ntables + d->nsegs);
+	nlines = items + 1;
 	if (d->list_sel >= items)
 		d->list_sel = items ? items - 1 : 0;
-	for (size_t i = 0; i < d->ntables && y < h - 1; i++, y++) {
-		int sel = (int)i == d->list_sel;
-		int open = d->b && strcmp(browse_table_name(d->b), d->tables[i].name) == 0 && !d->segment;
-		if (sel && d->list_focus)
+	int sl = list_line_of(d, d->list_sel);
+	if (sl < d->list_top)
+		d->list_top = sl;
+	if (sl >= d->list_top + rows)
+		d->list_top = sl - rows + 1;
+	if (d->list_top > nlines - rows)
+		d->list_top = nlines - rows > 0 ? nlines - rows : 0;
+	for (int r = 0; r < rows; r++) {
+		int line = d->list_top + r, y = 1 + r;
+		const char *name = NULL;
+		int64_t cnt = 0;
+		int item = -1, open = 0;
+		mvwprintw(w, y, 1, "%*s", lw - 2, "");
+		if (line == (int)d->ntables) {
+			wattr_on(w, tui_attr(TUI_TITLE), NULL);
+			tui_put_label(w, y, 2, d->segs_loading && !d->nsegs ? "Segments …" : "Segments", lw - 3);
+			wattr_off(w, tui_attr(TUI_TITLE), NULL);
+			continue;
+		}
+		if (line < (int)d->ntables) {
+			item = line;
+			name = d->tables[line].name;
+			cnt = d->tables[line].rows;
+			open = d->b && !d->segment && strcmp(browse_table_name(d->b), name) == 0;
+		} else if (line - 1 - (int)d->ntables < (int)d->nsegs) {
+			item = line - 1;
+			const struct segment *sg = &d->segs[line - 1 - d->ntables];
+			name = sg->name;
+			cnt = sg->rows;
+			open = d->segment && strcmp(d->segment, name) == 0;
+		}
+		if (!name)
+			continue;
+		int sel = item == d->list_sel && d->list_focus;
+		if (sel)
 			wattr_on(w, tui_attr(TUI_CURSOR), NULL);
 		mvwprintw(w, y, 1, "%*s", lw - 2, "");
 		tui_put_label(w, y, 1, open ? g->sel : " ", 1);
-		tui_thousands(num, sizeof num, d->tables[i].rows);
+		tui_thousands(num, sizeof num, cnt);
 		int nw = (int)strlen(num);
-		tui_put_text(w, y, 2, d->tables[i].name, lw - 4 - nw);
+		tui_put_text(w, y, 2, name, lw - 4 - nw);
 		mvwaddstr(w, y, lw - 1 - nw, num);
-		if (sel && d->list_focus)
-			wattr_off(w, tui_attr(TUI_CURSOR), NULL);
-	}
-	if (y < h - 1) {
-		wattr_on(w, tui_attr(TUI_TITLE), NULL);
-		tui_put_label(w, y++, 2, d->segs_loading && !d->nsegs ? "Segments …" : "Segments", lw - 3);
-		wattr_off(w, tui_attr(TUI_TITLE), NULL);
-	}
-	for (size_t i = 0; i < d->nsegs && y < h - 1; i++, y++) {
-		int sel = (int)(d->ntables + i) == d->list_sel;
-		int open = d->segment && strcmp(d->segment, d->segs[i].name) == 0;
-		if (sel && d->list_focus)
-			wattr_on(w, tui_attr(TUI_CURSOR), NULL);
-		mvwprintw(w, y, 1, "%*s", lw - 2, "");
-		tui_put_label(w, y, 1, open ? g->sel : " ", 1);
-		tui_thousands(num, sizeof num, d->segs[i].rows);
-		int nw = (int)strlen(num);
-		tui_put_text(w, y, 2, d->segs[i].name, lw - 4 - nw);
-		mvwaddstr(w, y, lw - 1 - nw, num);
-		if (sel && d->list_focus)
+		if (sel)
 			wattr_off(w, tui_attr(TUI_CURSOR), NULL);
 	}
 }
@@ -642,7 +662,8 @@ static void grid_title(struct dp *d, char *buf, size_t len)
 	int64_t cnt = browse_get_count(d->b);
 	sbuf_adds(&sb, browse_table_name(d->b));
 	if (d->table_rows >= 0)
-		sbuf_addf(&sb, " %s %s rows", g->dot, tui_thousands(num, sizeof num, d->table_rows));
+		sbuf_addf(&sb, " %s %s row%s", g->dot, tui_thousands(num, sizeof num, d->table_rows),
+		          d->table_rows == 1 ? "" : "s");
 	if (d->segment)
 		sbuf_addf(&sb, " %s segment %s", g->dot, d->segment);
 	if (browse_filter(d->b)) {
@@ -1117,8 +1138,6 @@ static void open_list_item(struct dp *d)
 		d->list_sel = keep;
 	}
 	layout(d);
-	if (d->b)
-		view_changed(d);
 }
 
 static int list_key(struct dp *d, int action)
@@ -1133,8 +1152,6 @@ static int list_key(struct dp *d, int action)
 	case DA_LIST: case DA_BACK:
 		d->list_focus = 0;
 		layout(d);
-		if (d->b)
-			browse_reload(d->b, d->page, &(struct cl_err){0});
 		break;
 	default:
 		return PANE_IGNORED;
@@ -1285,13 +1302,14 @@ static int data_mouse(struct pane *p, int y, int x, int event)
 		return PANE_REDRAW;
 	}
 	if (x < d->list_w) {
-		int i = y - 1;
+		int line = d->list_top + y - 1;
 		d->list_focus = 1;
-		if (i >= 0 && i < (int)d->ntables) {
-			d->list_sel = i;
+		if (y >= 1 && line < (int)d->ntables) {
+			d->list_sel = line;
 			open_list_item(d);
-		} else if (i > (int)d->ntables && i - (int)d->ntables - 1 < (int)d->nsegs) {
-			d->list_sel = i - 1;
+		} else if (y >= 1 && line > (int)d->ntables &&
+		           line - (int)d->ntables - 1 < (int)d->nsegs) {
+			d->list_sel = line - 1;
 			open_list_item(d);
 		}
 		return PANE_REDRAW;
