@@ -438,11 +438,19 @@ static void spans_limit(const struct wf_variant *v, const char *field, const cha
 			if (!cJSON_IsString(name) || strcmp(name->valuestring, field) != 0 ||
 			    !cJSON_IsTrue(hard) || !cJSON_IsNumber(lim) || lim->valuedouble <= 0)
 				continue;
-			/* skip `limit` characters, highlight the rest */
+			/* skip `limit` characters (or display columns), highlight the rest */
+			const cJSON *unit = cJSON_GetObjectItemCaseSensitive(f, "unit");
+			int by_width = cJSON_IsString(unit) && strstr(unit->valuestring, "display") != NULL;
 			size_t off = 0, len = strlen(value);
-			for (int k = 0; k < (int)lim->valuedouble && off < len; k++) {
+			double used = 0;
+			while (off < len) {
 				unsigned cp;
-				off += textdiff_utf8_decode(value + off, len - off, &cp);
+				size_t k = textdiff_utf8_decode(value + off, len - off, &cp);
+				double step = by_width ? wrap_cp_width(cp) : 1;
+				if (used + step > lim->valuedouble)
+					break;
+				used += step;
+				off += k;
 			}
 			if (off < len)
 				span_add(sp, nsp, off, len - off, TUI_ERROR);
@@ -559,7 +567,7 @@ static void build_variant(struct vstate *s, const struct wf_variant *v, const st
 /* ---- drawing ---- */
 
 static void draw_header(WINDOW *w, int y, int x, int width, struct vstate *s, const struct wf_variant *v,
-                        int selected, int live_state)
+                        int selected, int live_state, size_t live_chars)
 {
 	char label[8], buf[64];
 	iterate_label(v ? v->idx : 0, label, sizeof label);
@@ -582,6 +590,10 @@ static void draw_header(WINDOW *w, int y, int x, int width, struct vstate *s, co
 		static const char *names[] = { " waiting", " streaming", "", " failed" };
 		wattrset(w, tui_attr(live_state == 3 ? TUI_ERROR : TUI_DIM));
 		cx += tui_put_label(w, y, cx, names[live_state], x + width - cx);
+		if (live_state == 1 && live_chars > 0) {
+			snprintf(buf, sizeof buf, " %zu chars", live_chars);
+			cx += tui_put_label(w, y, cx, buf, x + width - cx);
+		}
 	}
 	if (v && v->cached && cx < x + width)
 		tui_put_label(w, y, cx, " cached", x + width - cx);
@@ -602,16 +614,10 @@ static void draw_detail(struct pane *p)
 	int width = wd - 4;
 	col_newline(&c);
 	col_seg(&c, col_keep(&c, wf_fold(xasprintf("variant %s · id %lld · round %d%s · %ld in / %ld out tokens · "
-	                                     "%.0f ms · $%.4f%s", label, v->id, v->round,
-	                                     v->parent_id ? " · has a parent" : "", v->tokens_in,
+	                                     "%.0f ms · $%.4f%s", label, v->id, v->round, "", v->tokens_in,
 	                                     v->tokens_out, v->latency_ms, v->cost,
 	                                     v->cached ? " · cached" : ""))), 0, TUI_DIM);
 	c.seg[c.nseg - 1].n = strlen(c.seg[c.nseg - 1].s);
-	if (v->parent_id) {
-		col_newline(&c);
-		col_seg(&c, col_keep(&c, xasprintf("parent variant %lld", v->parent_id)), 0, TUI_DIM);
-		c.seg[c.nseg - 1].n = strlen(c.seg[c.nseg - 1].s);
-	}
 	build_variant(s, v, NULL, width, &c);
 	/* the judge's rationale first, then every score with its explanation */
 	for (int pass = 0; pass < 2; pass++)
@@ -627,6 +633,24 @@ static void draw_detail(struct pane *p)
 			cJSON *d = v->scores[i].detail ? cJSON_Parse(v->scores[i].detail) : NULL;
 			if (d && cJSON_IsObject(d)) {
 				for (cJSON *it = d->child; it; it = it->next) {
+					const cJSON *first = cJSON_IsArray(it) ? it->child : NULL;
+					if (first && cJSON_IsObject(first)) {
+						/* a list of records (fields, hits, claims): one line each */
+						col_text(&c, col_keep(&c, xasprintf("  %s:", it->string ? it->string : "")),
+						         width, TUI_NORMAL, NULL, 0);
+						for (const cJSON *e = first; e; e = e->next) {
+							struct sbuf sb = SBUF_INIT;
+							sbuf_adds(&sb, "    -");
+							for (const cJSON *f = e->child; f; f = f->next) {
+								char *fv = cJSON_IsString(f) ? xstrdup(f->valuestring)
+								                             : cJSON_PrintUnformatted(f);
+								sbuf_addf(&sb, " %s=%s", f->string ? f->string : "", fv ? fv : "");
+								free(fv);
+							}
+							col_text(&c, col_keep(&c, sbuf_detach(&sb)), width, TUI_NORMAL, NULL, 0);
+						}
+						continue;
+					}
 					char *val = cJSON_IsString(it) ? xstrdup(it->valuestring) : cJSON_PrintUnformatted(it);
 					char *line = xasprintf("  %s: %s", it->string ? it->string : "", val ? val : "");
 					free(val);
@@ -769,10 +793,15 @@ static void variants_draw(struct pane *p)
 				col_text(&c, sbuf_str(&s->lv[idx].text), colw, TUI_DIM, NULL, 0);
 		}
 		if (v)
-			draw_header(w, 1, x, colw, s, v, pos == s->cur, -1);
+			draw_header(w, 1, x, colw, s, v, pos == s->cur, -1, 0);
 		else {
 			struct wf_variant fake = { .idx = live_extra[pos - s->norder], .composite = NAN };
-			draw_header(w, 1, x, colw, s, &fake, pos == s->cur, lstate);
+			int li = live_extra[pos - s->norder];
+			const struct sbuf *lt = &s->lv[li].text;
+			size_t nch = 0;
+			for (size_t b = 0; b < lt->len; b++)
+				nch += ((unsigned char)lt->buf[b] & 0xC0) != 0x80;
+			draw_header(w, 1, x, colw, s, &fake, pos == s->cur, lstate, nch);
 		}
 		if ((int)c.nline > maxlines)
 			maxlines = (int)c.nline;

@@ -74,6 +74,15 @@ try:
     t.keys("C-r")
     s = t.wait("XYZZY", what="redo")
     check(s is not None, "redo puts it back", s)
+    # s saves a new version whose parent is the loaded one; d shows the diff
+    t.keys("s")
+    s = t.wait("v2 (from v1)", what="saved v2")
+    check(s is not None and "modified" not in s, "s saves spring-email v2 (from v1)", s)
+    t.keys("d")
+    s = t.wait("diff v1 → v2", what="diff overlay")
+    check(s is not None and re.search(r"\+.*XYZZY", s) is not None, "d shows the added line as +", s)
+    t.keys("Escape")
+    t.wait(lambda sc: "diff v1" not in sc, what="diff closed")
     t.keys("u")
     t.wait(lambda sc: "XYZZY" not in sc, what="undo again")
 
