@@ -17,7 +17,14 @@ command -v make >/dev/null 2>&1 || need make
 command -v tmux >/dev/null 2>&1 || need tmux
 command -v python3 >/dev/null 2>&1 || need python3
 command -v sqlite3 >/dev/null 2>&1 || need sqlite3
-[ -n "${COPYLAB_NO_CHROMIUM:-}" ] || command -v chromium >/dev/null 2>&1 || need chromium
+# Headless Chromium renders the HTML report in the tests; it needs a CJK font
+# to draw the Chinese sample copy.
+if [ -z "${COPYLAB_NO_CHROMIUM:-}" ]; then
+	command -v chromium >/dev/null 2>&1 || need chromium
+	if command -v dpkg >/dev/null 2>&1; then
+		dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need fonts-wqy-microhei
+	fi
+fi
 
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ]; then
