@@ -149,6 +149,9 @@ try:
     t.keys("5")
     s = t.wait("R2", what="history")
     check(s is not None and "round 2" in s and ("└─" in s or "├─" in s), "History shows round 2 in the tree", s)
+    t.keys("g", "Enter")
+    s = t.wait(lambda sc: "run 4 · spring-email" in sc and "round 1" in sc, what="reopened round 1")
+    check(s is not None, "Enter in History reopens round 1 in Variants", s)
 
     # ---- 4 Results: the sample A/B test ----
     t.keys("4")
@@ -160,6 +163,15 @@ try:
     s = t.wait("chance that", what="big type")
     check(s is not None and "██" in s, "B shows the headline in big type", s)
     t.keys("B")
+    # the next round from the A/B winners
+    t.keys(":")
+    t.text("iterate-ab spring-email-test keep the freshness")
+    t.keys("Enter")
+    s = t.wait(lambda sc: "scored" in sc and "round 2" in sc, timeout=20, what="iterate-ab")
+    ab = q("select round, parent_run, feedback from cl_runs order by id desc limit 1")
+    check(ab and ab[0]["round"] == 2 and ab[0]["parent_run"] == 1 and ab[0]["feedback"] == "keep the freshness",
+          ":iterate-ab makes a round 2 from the A/B test's run: %s" % ab, s)
+    t.keys("4")
     # :abimport a results file; :abwatch follows it as it changes
     csvf = os.path.join(TMP, "live.csv")
     with open(csvf, "w") as f:
