@@ -55,7 +55,7 @@ try:
         t.settle()
         t.tmux("pipe-pane", "-o", "-t", "t", "cat > '%s'" % out)
         t.keys(key)
-        t.wait(until, what=until)
+        t.wait(until, what=str(until))
         t.settle()
         t.tmux("pipe-pane", "-t", "t")
         with open(out, "rb") as f:
@@ -64,7 +64,10 @@ try:
     t.wait("row 1/301")
     b = bytes_for("j", "row 2/301")
     check(0 < len(b) < 1500, "j sends only the rows that changed (%d bytes)" % len(b))
-    b = bytes_for("NPage", "row 39/301")
+    b = bytes_for("NPage", lambda x: "row 2/301" not in x and "row " in x)
+    m = re.search(r"row (\d+)/301", t.screen())
+    check(m is not None and int(m.group(1)) == 2 + 35, "PgDn moves a page (35 rows at 120x40)",
+          t.screen())
     check(0 < len(b) < 120 * 40 * 2 and b"\x1b[2J" not in b and b"\x1b[J" not in b,
           "PgDn sends about a screen of bytes, no clear (%d bytes)" % len(b))
 
