@@ -1370,7 +1370,13 @@ int tui_main(const struct tui_opts *opts)
 	}
 	/* While curses is up, stderr goes to the log file. */
 	a->log_path = log_file_path();
-	logfd = open(a->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	{
+		/* Keep the log from growing without bound: start afresh past 1 MiB. */
+		struct stat st;
+		int trunc = stat(a->log_path, &st) == 0 && st.st_size > (1 << 20);
+		logfd = open(a->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+		             (trunc ? O_TRUNC : 0), 0600);
+	}
 	if (logfd >= 0) {
 		fflush(stderr);
 		a->saved_stderr = dup(2);
