@@ -232,13 +232,18 @@ struct ctx {
 	int          variant;
 	int          use_short;  /* {product} expands to the short name */
 	char        *v[V_COUNT];
+	char        *sms_prefix; /* brand.json channels.sms.prefix_en/_zh, else NULL */
+	char        *sms_optout; /* brand.json channels.sms.opt_out_en/_zh, else NULL */
 };
 
 static void ctx_clear(struct ctx *c)
 {
 	for (int i = 0; i < V_COUNT; i++)
 		free(c->v[i]);
+	free(c->sms_prefix);
+	free(c->sms_optout);
 }
+
 
 static uint64_t rnd(struct ctx *c, uint64_t n)
 {
@@ -248,6 +253,12 @@ static uint64_t rnd(struct ctx *c, uint64_t n)
 static const cJSON *sect(const struct ctx *c, const char *name)
 {
 	return cJSON_GetObjectItem(c->lang, name);
+}
+
+/* The SMS opt-out line: the brand's, else the phrasebook's. */
+static const char *optout_text(const struct ctx *c)
+{
+	return c->sms_optout ? c->sms_optout : cJSON_GetStringValue(sect(c, "optout"));
 }
 
 static const cJSON *sect2(const struct ctx *c, const char *name, const char *sub)
@@ -476,10 +487,15 @@ static void split_features(const char *s, char **f1, char **f2)
 	static const char *const seps[] = { "；", "，", "、", ";", "|", ",", NULL };
 	char *parts[2] = { NULL, NULL };
 	const char *p = s;
+	/* A list split by semicolons keeps the commas inside an item: "fine,
+	 * straight needles; from the Dabie mountains" has two items, not three. */
+	int semi_only = strstr(s, "；") || strchr(s, ';');
 	for (int k = 0; k < 2 && p && *p; k++) {
 		const char *best = NULL;
 		size_t bl = 0;
 		for (int i = 0; seps[i]; i++) {
+			if (semi_only && strcmp(seps[i], "；") && strcmp(seps[i], ";"))
+				continue;
 			const char *q = strstr(p, seps[i]);
 			if (q && (!best || q < best)) {
 				best = q;
@@ -709,12 +725,40 @@ static void load_vars(struct ctx *c, const cJSON *bind, const char *prompt)
 	static const char *const vb[] = { "brand", NULL };
 	const char *vbn = obj_str(vars, vb, buf, sizeof buf);
 	set_var(c, V_BRAND, vbn ? vbn : bn);
+	/* The brand guide's own SMS sign-off and opt-out ("Shanlan Tea:", "回T退订"),
+	 * unless --var brand names another brand. */
+	const cJSON *sms = cJSON_GetObjectItem(cJSON_GetObjectItem(brand, "channels"), "sms");
+	const char *pre = cJSON_GetStringValue(cJSON_GetObjectItem(sms, c->zh ? "prefix_zh" : "prefix_en"));
+	const char *opt = cJSON_GetStringValue(cJSON_GetObjectItem(sms, c->zh ? "opt_out_zh" : "opt_out_en"));
+	if (!vbn && pre && *pre)
+		c->sms_prefix = xstrdup(pre);
+	if (opt && *opt) {
+		size_t ol = strlen(opt);
+		c->sms_optout = !c->zh && !strchr(".!?", opt[ol - 1]) ? xasprintf("%s.", opt) : xstrdup(opt);
+	}
 	if (c->v[V_BRAND]) {
 		struct sbuf sb = SBUF_INIT;
 		for (const char *p = c->v[V_BRAND]; *p; p++)
 			if (*p != ' ' && *p != '\'' && *p != '-')
 				sbuf_addc(&sb, *p);
 		c->v[V_BRANDTAG] = sbuf_detach(&sb);
+	}
+	/* The brand guide's own hashtag (#ShanlanTea, #山岚茶舍#) beats one made from the name. */
+	const cJSON *tags = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(brand, "channels"),
+	                                                            "social"),
+	                                        c->zh ? "hashtags_zh" : "hashtags_en");
+	const char *tag0 = cJSON_GetStringValue(cJSON_GetArrayItem(tags, 0));
+	if (!vbn && tag0) {
+		struct sbuf sb = SBUF_INIT;
+		for (const char *p = tag0; *p; p++)
+			if (*p != '#' && *p != ' ')
+				sbuf_addc(&sb, *p);
+		if (sb.len) {
+			free(c->v[V_BRANDTAG]);
+			c->v[V_BRANDTAG] = sbuf_detach(&sb);
+		} else {
+			sbuf_free(&sb);
+		}
 	}
 	const char *segname = cJSON_GetStringValue(cJSON_GetObjectItem(seg, "name"));
 	set_var(c, V_SEGMENT, segname);
@@ -1011,7 +1055,9 @@ static char *compose_body(struct ctx *c, const char *field, size_t limit, unsign
 	char *hook = pick(c, sect2(c, "hooks", c->tone), "hook", PICK_ROT, 0);
 	int urgent = strcmp(c->tone, "urgent") == 0;
 	if (chan_is(c, "sms")) {
-		if (c->v[V_BRAND])
+		if (c->sms_prefix)
+			sents_add(&ss, xstrdup(c->sms_prefix), 2, K_PREFIX);
+		else if (c->v[V_BRAND])
 			sents_add(&ss, c->zh ? xasprintf("【%s】", c->v[V_BRAND])
 			                     : xasprintf("%s:", c->v[V_BRAND]), 2, K_PREFIX);
 		sents_add(&ss, hook, 1, K_HOOK);
@@ -1019,8 +1065,7 @@ static char *compose_body(struct ctx *c, const char *field, size_t limit, unsign
 		if (urgent || rnd(c, 3) == 0)
 			sents_add(&ss, pick(c, sect(c, "urgency"), "urg", PICK_RAND, 0), 4, K_PLAIN);
 		sents_add(&ss, cta_sentence(c, 0), 1, K_CTA);
-		sents_add(&ss, xstrdup(cJSON_GetStringValue(sect(c, "optout")) ?
-		                       cJSON_GetStringValue(sect(c, "optout")) : ""), 1, K_OPTOUT);
+		sents_add(&ss, xstrdup(optout_text(c) ? optout_text(c) : ""), 1, K_OPTOUT);
 	} else if (chan_is(c, "push")) {
 		char *b = rnd(c, 2) && (c->v[V_DISCOUNT] || c->v[V_PRICE]) ? offer_sentence(c)
 		                                                           : pick_benefit(c, PICK_ROT, "pb");
@@ -1168,7 +1213,7 @@ static int is_closer(const struct ctx *c, const char *s)
 
 static void classify_sents(const struct ctx *c, struct sents *ss)
 {
-	const char *optout = cJSON_GetStringValue(sect(c, "optout"));
+	const char *optout = optout_text(c);
 	for (size_t i = 0; i < ss->n; i++) {
 		struct sent *s = &ss->s[i];
 		if (optout && strstr(s->text, optout)) {

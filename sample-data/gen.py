@@ -1563,6 +1563,7 @@ BRAND = {
     "tagline": "Mountain tea, unhurried.",
     "tagline_zh": "山里的茶，慢慢喝。",
     "website": "shanlan.example.com",
+    "currency": "CNY",
     "voice": "calm, warm and knowledgeable, like a friend who runs a small tea house; "
              "specific about taste and origin, never pushy",
     "voice_zh": "沉静、温暖、懂茶，像开茶舍的朋友在聊天；讲清楚味道和产地，不吆喝、不夸大",

@@ -344,6 +344,64 @@ static void test_mutation_errors_and_names(void **state)
 	assert_non_null(strstr(err.msg, "/nonexistent/phrasebook.json"));
 }
 
+/* The brand guide's SMS sign-off and opt-out and its hashtag are used; a
+ * semicolon list keeps the commas inside an item. */
+static void test_brand_guide(void **state)
+{
+	(void)state;
+	cJSON *b = cJSON_Parse(
+		"{\"product\":{\"name_en\":\"Xinyang Maojian\",\"name_zh\":\"信阳毛尖\",\"price\":108.8,"
+		"\"features_en\":\"fine, straight needles; from the Dabie mountains\"},"
+		"\"segment\":{},\"vars\":{},"
+		"\"brand\":{\"name_en\":\"Shanlan Tea House\",\"name_zh\":\"山岚茶舍\",\"currency\":\"CNY\","
+		"\"channels\":{\"sms\":{\"prefix_en\":\"Shanlan Tea:\",\"prefix_zh\":\"【山岚】\","
+		"\"opt_out_en\":\"Text STOP to quit\",\"opt_out_zh\":\"回TD退订\"},"
+		"\"social\":{\"hashtags_en\":[\"#ShanlanTea\"],\"hashtags_zh\":[\"#山岚茶舍#\"]}}}}");
+	assert_non_null(b);
+	struct cl_err err = {0};
+	for (int v = 0; v < 6; v++) {
+		const char *f[] = { "text" };
+		struct offline_req r = { .language = "en", .channel = "sms", .tone = "urgent", .bind = b,
+		                         .seed = 3, .variant = v, .pb = pb, .fields = f, .nfields = 1 };
+		char *out = NULL;
+		assert_int_equal(offline_compose(&r, &out, &err), 0);
+		cJSON *o = cJSON_Parse(out);
+		const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(o, "text"));
+		assert_non_null(t);
+		assert_true(strncmp(t, "Shanlan Tea: ", 13) == 0);
+		assert_null(strstr(t, "Tea House"));
+		assert_non_null(strstr(t, "Text STOP to quit."));
+		assert_null(strstr(t, "$"));
+		cJSON_Delete(o);
+		free(out);
+		r.language = "zh";
+		assert_int_equal(offline_compose(&r, &out, &err), 0);
+		o = cJSON_Parse(out);
+		t = cJSON_GetStringValue(cJSON_GetObjectItem(o, "text"));
+		assert_true(strncmp(t, "【山岚】", strlen("【山岚】")) == 0);
+		assert_non_null(strstr(t, "回TD退订"));
+		cJSON_Delete(o);
+		free(out);
+	}
+	int saw_tag = 0, saw_feature = 0;
+	for (int v = 0; v < 10; v++) {
+		const char *f[] = { "post", "hashtags" };
+		struct offline_req r = { .language = "en", .channel = "social", .tone = "warm", .bind = b,
+		                         .seed = 1, .variant = v, .pb = pb, .fields = f, .nfields = 2 };
+		char *out = NULL;
+		assert_int_equal(offline_compose(&r, &out, &err), 0);
+		assert_null(strstr(out, "#ShanlanTeaHouse"));
+		saw_tag |= strstr(out, "#ShanlanTea") != NULL;
+		saw_feature |= strstr(out, "fine, straight needles") != NULL;
+		assert_null(strstr(out, "for fine."));
+		assert_null(strstr(out, "fine and straight"));
+		free(out);
+	}
+	assert_true(saw_tag);
+	assert_true(saw_feature);
+	cJSON_Delete(b);
+}
+
 static void test_tokens_and_limits(void **state)
 {
 	assert_int_equal(offline_token_estimate(""), 0);
@@ -370,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_mutation_errors_and_names),
 		cmocka_unit_test(test_tokens_and_limits),
+		cmocka_unit_test(test_brand_guide),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
