@@ -700,6 +700,17 @@ static cJSON *column_json(sqlite3_stmt *st, int i)
 	}
 }
 
+/* A column that holds money by its name: price, list_price, revenue, cost... */
+static int is_money_name(const char *name)
+{
+	static const char *const words[] = { "price", "revenue", "cost", "amount", "monetary",
+	                                     "spend", "rrp", NULL };
+	for (size_t i = 0; words[i]; i++)
+		if (strcasestr(name, words[i]))
+			return 1;
+	return 0;
+}
+
 static int bind_row(struct workspace *ws, const char *spec, cJSON *o, struct cl_err *err)
 {
 	const char *colon = strchr(spec, ':');
@@ -750,11 +761,18 @@ static int bind_row(struct workspace *ws, const char *spec, cJSON *o, struct cl_
 	int s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
 		cJSON *row = cJSON_AddObjectToObject(o, "product");
-		for (int i = 0; i < sqlite3_column_count(st); i++)
-			cJSON_AddItemToObject(row, sqlite3_column_name(st, i), column_json(st, i));
+		cJSON *money = cJSON_CreateArray();
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			const char *cn = sqlite3_column_name(st, i);
+			cJSON_AddItemToObject(row, cn, column_json(st, i));
+			/* A real column named like money renders with two decimals (421.20). */
+			if (sqlite3_column_type(st, i) == SQLITE_FLOAT && is_money_name(cn))
+				cJSON_AddItemToArray(money, cJSON_CreateString(cn));
+		}
 		cJSON *r = cJSON_AddObjectToObject(o, "row");
 		cJSON_AddStringToObject(r, "table", table);
 		cJSON_AddStringToObject(r, "id", id);
+		cJSON_AddItemToObject(r, "money", money);
 		rc = 0;
 	} else if (s == SQLITE_DONE) {
 		cl_err_set(err, CL_ENOTFOUND, "no row with %s %s in '%s'", has_id ? "id" : "rowid", id,
@@ -1081,6 +1099,17 @@ static const cJSON *lookup(const cJSON *bind, const char *path, int *src, const 
 	return NULL;
 }
 
+/* Whether bound column col was marked as money (a real column named price...). */
+static int is_money_col(const cJSON *bind, const char *col)
+{
+	const cJSON *m = cJSON_GetObjectItem(cJSON_GetObjectItem(bind, "row"), "money");
+	const cJSON *e;
+	cJSON_ArrayForEach(e, m)
+		if (cJSON_IsString(e) && col && strcasecmp(e->valuestring, col) == 0)
+			return 1;
+	return 0;
+}
+
 static void case_map(char *s, int upper)
 {
 	for (; *s; s++)
@@ -1103,7 +1132,10 @@ static int render_piece(void *ctx, const char *lit, size_t n, const struct tag *
 	int have = v != NULL;       /* a NULL in the data renders empty */
 	int from_data = 0;
 	if (have) {
-		value_text(v, &val);
+		if (src == SRC_ROW && cJSON_IsNumber(v) && is_money_col(c->bind, col))
+			sbuf_addf(&val, "%.2f", v->valuedouble);
+		else
+			value_text(v, &val);
 		from_data = src != SRC_BRAND;
 	}
 	int has_default = 0;

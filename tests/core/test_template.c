@@ -166,7 +166,7 @@ static void test_render_with_row_segment_brand(void **state)
 	assert_int_equal(template_render(t, bind, NULL, TPL_RENDER_BARE, &m, &err), 0);
 	assert_string_equal(m.system, "You write for Shanlan.\nVoice: calm.");
 	assert_string_equal(m.user,
-		"Write about Linen Shirt at 49.5 for LOYAL.\n"
+		"Write about Linen Shirt at 49.50 for LOYAL.\n"
 		"Profile: 120 customers; region mostly East (50%); age avg 34.2\n"
 		"Offer: free gift wrap / bogo deal\n"
 		"Contact: sales@shop.example.com");
@@ -194,7 +194,7 @@ static void test_render_with_row_segment_brand(void **state)
 	struct tpl_bind_opts b2 = { .row = "products:8" };
 	assert_int_equal(template_bind(ws, &b2, &bind, &err), 0);
 	assert_int_equal(template_render(t2, bind, r, TPL_RENDER_BARE, &m, &err), 0);
-	assert_string_equal(m.user, "亚麻衬衫，客服 [redacted phone]，无，299，jade");
+	assert_string_equal(m.user, "亚麻衬衫，客服 [redacted phone]，无，299.00，jade");
 	assert_null(m.system);
 	tpl_messages_clear(&m);
 	cJSON_Delete(bind);
@@ -206,6 +206,24 @@ static void test_render_with_row_segment_brand(void **state)
 	assert_non_null(strstr(m.system, "text 不超过 70 个字"));
 	tpl_messages_clear(&m);
 	cJSON_Delete(bind);
+
+	/* Money: a REAL column named like a price renders with two decimals; an
+	 * integer column or a real column with another name renders as it is. */
+	{
+		struct template *tm = NULL;
+		assert_int_equal(ws_exec(ws, "CREATE TABLE shop(id INTEGER, unit_price REAL, yen_price INTEGER,"
+		                         " weight REAL, total_revenue REAL);"
+		                         "INSERT INTO shop VALUES(1, 421.2, 500, 1.5, 1234.567)", &err), 0);
+		assert_int_equal(template_parse("{{product.unit_price}} {{product.yen_price}} "
+		                                 "{{product.weight}} {{shop.total_revenue}}", "m.tmpl", &tm, &err), 0);
+		struct tpl_bind_opts bm = { .row = "shop:1" };
+		assert_int_equal(template_bind(ws, &bm, &bind, &err), 0);
+		assert_int_equal(template_render(tm, bind, NULL, TPL_RENDER_BARE, &m, &err), 0);
+		assert_string_equal(m.user, "421.20 500 1.5 1234.57");
+		tpl_messages_clear(&m);
+		cJSON_Delete(bind);
+		template_free(tm);
+	}
 
 	/* A table without an id column binds by rowid. */
 	struct template *t3 = NULL;
