@@ -188,6 +188,8 @@ static void start_count(struct dp *d)
 	tjob_start(d->a, "counting the filtered rows", count_work, count_finish, c);
 }
 
+static void start_profile(struct dp *d);
+
 /* Reload the view from its first row after a change of order or filter. */
 static int view_changed(struct dp *d)
 {
@@ -204,6 +206,8 @@ static int view_changed(struct dp *d)
 		profile_free(d->prof);
 		d->prof = NULL;
 	}
+	if (d->show_profile)
+		start_profile(d);
 	loaded(d);
 	return 0;
 }
@@ -479,6 +483,9 @@ static void prof_finish(struct app *a, void *arg, int rc, const struct cl_err *e
 	free(x->table);
 	free(x->pred);
 	free(x);
+	/* The view changed while it ran: profile the new one. */
+	if (rc == 0 && d->b && d->show_profile && !d->prof)
+		start_profile(d);
 }
 
 static void start_profile(struct dp *d)
