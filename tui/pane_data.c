@@ -77,7 +77,7 @@ static void layout(struct dp *d)
 	d->list_w = d->w >= 100 ? 24 : (d->list_focus ? 22 : 0);
 	d->pw = 0;
 	if (d->show_profile)
-		d->pw = d->w - d->list_w >= 110 ? 36 : d->w - d->list_w;
+		d->pw = d->w - d->list_w >= 96 ? 36 : d->w - d->list_w;
 	d->gx = d->list_w;
 	d->gw = d->w - d->list_w - d->pw;
 	d->page = d->h - 3;

@@ -114,6 +114,13 @@ try:
     s = t.wait(lambda x: "\"name\" = " in x and "(1)" in x, what="equal filter")
     check(s is not None and "(1)" in s, ", keeps rows equal to the cell", s)
 
+    # Column profile panel beside the grid.
+    t.keys("i")
+    s = t.wait(lambda x: "profile · name" in x and "distinct" in x, what="profile panel")
+    check(s is not None and "people ·" in s and re.search(r"distinct\s+1\b", s) is not None,
+          "i shows the column's profile beside the grid", s)
+    t.keys("i")
+
     # Row detail with Enter, q back.
     t.keys("Enter")
     s = t.wait("row ", what="detail")
