@@ -35,14 +35,18 @@ struct browse_table {
 };
 /* The workspace's user tables by name with live counts; free with browse_tables_free. */
 int browse_tables(struct workspace *ws, struct browse_table **out, size_t *n, struct cl_err *err);
+/* Free a list from browse_tables. */
 void browse_tables_free(struct browse_table *t, size_t n);
 
 /* Open a view of table (rowid order, no filter, empty window); free with browse_free.
  * The browse keeps ws borrowed: close the browse before the workspace. */
 int browse_open(struct workspace *ws, const char *table, struct browse **out, struct cl_err *err);
+/* Free a browse and its window (NULL is fine). */
 void browse_free(struct browse *b);
 
+/* The table's name (owned by the browse). */
 const char *browse_table_name(const struct browse *b);
+/* Number of columns, and the name of column col (owned by the browse; "" when out of range). */
 int browse_ncols(const struct browse *b);
 const char *browse_col_name(const struct browse *b, int col);
 /* The column's declared type as written in the schema ("" when none). */
@@ -58,6 +62,7 @@ int browse_nrows(const struct browse *b);
 const char *browse_cell(const struct browse *b, int row, int col);
 /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL. */
 int browse_cell_type(const struct browse *b, int row, int col);
+/* The rowid of window row `row` (-1 when out of range). */
 int64_t browse_rowid(const struct browse *b, int row);
 
 /* Fill the window with the first / last `page` rows of the view. */
@@ -76,6 +81,7 @@ int64_t browse_pos(const struct browse *b);
 /* Tell the browse how many rows the view holds (from browse_count, maybe run on
  * another connection); -1 = unknown. Positions taken from the end resolve then. */
 void browse_set_count(struct browse *b, int64_t n);
+/* The count given to browse_set_count, -1 while unknown (reset by filter changes). */
 int64_t browse_get_count(const struct browse *b);
 
 /* ---- order ---- */
@@ -83,6 +89,7 @@ int64_t browse_get_count(const struct browse *b);
 /* Sort by column col (-1: rowid order), descending when desc. Takes effect
  * at the next browse_first. */
 int browse_set_sort(struct browse *b, int col, int desc, struct cl_err *err);
+/* The sort column (-1 for rowid order) and whether it is descending. */
 int browse_sort_col(const struct browse *b);
 int browse_sort_desc(const struct browse *b);
 /* True when sorting by col should wait for browse_index_build: the table is
@@ -139,6 +146,7 @@ int browse_frequency(struct workspace *ws, const char *table, const char *column
                      const char *pred, int limit, int64_t table_rows,
                      cl_progress_fn progress, void *pctx, struct browse_freq **out,
                      size_t *n, int64_t *total, struct cl_err *err);
+/* Free a list from browse_frequency (NULL is fine). */
 void browse_freq_free(struct browse_freq *f, size_t n);
 
 /* The whole view (its filters and order) as one read-only SELECT of the
