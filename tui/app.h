@@ -39,6 +39,7 @@ void app_log(struct app *a, int level, const char *fmt, ...) __attribute__((form
 
 /* The pane of that type name ("Data", "Prompt", …), or NULL. */
 struct pane *app_pane(struct app *a, const char *name);
+/* The pane that has the focus. */
 struct pane *app_focused(struct app *a);
 /* Give p the focus (and show it). */
 void app_focus(struct app *a, struct pane *p);

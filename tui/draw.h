@@ -60,6 +60,7 @@ attr_t tui_attr(int role);
 int tui_utf8(void);
 /* 0 when only attributes are used (NO_COLOR, vt100). */
 int tui_has_colour(void);
+/* The glyph set for this locale (static, never freed). */
 const struct tui_glyphs *tui_glyphs(void);
 
 /* Draw untrusted UTF-8 at (y, x) in at most max_cols cells, sanitized (see

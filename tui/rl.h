@@ -29,6 +29,7 @@ void tui_rl_end(void);
  * history (oldest first, copied). */
 void tui_rl_open(WINDOW *w, const char *prompt, const char *initial, char *const *hist,
                  size_t nhist, const struct rl_hooks *hooks);
+/* True while a line is being edited. */
 int tui_rl_active(void);
 /* One key as wgetch returned it with keypad on (KEY_LEFT, 'a', UTF-8 bytes…). */
 void tui_rl_key(int ch);
