@@ -127,6 +127,7 @@ struct pstate {
 	char     *diff;
 	int       diff_scroll;
 	int       key_cleft, key_cright;
+	int       repaint;         /* repaint the whole screen at the next draw */
 };
 
 #define ST(p) ((struct pstate *)(p)->data)
@@ -558,6 +559,8 @@ static void ov_clear(struct pstate *s)
 	free(s->ov_key);
 	s->ov_label = s->ov_key = NULL;
 	s->ov_n = 0;
+	if (s->ov != OV_NONE)
+		s->repaint = 1;   /* the box may have cut wide characters in half */
 	s->ov = OV_NONE;
 	FREE(&s->diff);
 }
@@ -867,7 +870,8 @@ static void do_complete(struct pane *p)
 				k++;
 			common = k;
 		}
-		before_change(s, 0, 0);
+		if (common > strlen(partial) || nm == 1)
+			before_change(s, 0, 0);
 		buf_insert(s, match[0] + strlen(partial), common - strlen(partial));
 		if (nm == 1) {
 			if (!(s->cur + 1 < s->len && s->text[s->cur] == '}' && s->text[s->cur + 1] == '}'))
@@ -1269,6 +1273,12 @@ static void prompt_draw(struct pane *p)
 	WINDOW *w = p->win;
 	int h = getmaxy(w), wd = getmaxx(w);
 	werase(w);
+	if (s->repaint) {
+		/* a closed overlay may have split double-width characters: let curses
+		 * repaint the screen from scratch instead of diffing against it */
+		clearok(w, TRUE);
+		s->repaint = 0;
+	}
 	if (wd >= 100) {
 		int ew = wd * 55 / 100;
 		draw_editor(p, 0, 0, h, ew);

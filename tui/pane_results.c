@@ -451,11 +451,13 @@ static int results_key(struct pane *p, int action, int ch)
 		if (!s->an)
 			return PANE_HANDLED;
 		s->big = !s->big;
+		clearok(p->win, TRUE);
 		return PANE_REDRAW;
 	case R_RELOAD: load(p); return PANE_REDRAW;
 	case R_ESC:
 		if (s->big) {
 			s->big = 0;
+			clearok(p->win, TRUE);
 			return PANE_REDRAW;
 		}
 		return PANE_IGNORED;

@@ -1001,7 +1001,7 @@ static int variants_key(struct pane *p, int action, int ch)
 		}
 	if (s->detail) {
 		switch (action) {
-		case VA_CLOSE: case VA_DETAIL: s->detail = 0; return PANE_REDRAW;
+		case VA_CLOSE: case VA_DETAIL: s->detail = 0; clearok(p->win, TRUE); return PANE_REDRAW;
 		case VA_DOWN: s->detail_scroll++; return PANE_REDRAW;
 		case VA_UP: if (s->detail_scroll) s->detail_scroll--; return PANE_REDRAW;
 		case VA_PGDN: s->detail_scroll += page; return PANE_REDRAW;

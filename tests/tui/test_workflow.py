@@ -62,6 +62,8 @@ try:
     t.text(" XYZZY 春茶")
     s = t.wait("XYZZY 春茶", what="typed text")
     check(s is not None and "modified" in s, "typing ASCII and Chinese into the editor", s)
+    # the cursor counts display columns: " XYZZY " is 7, "春茶" is 4 -> column 12
+    check(s is not None and re.search(r" \d+:12 ", s) is not None, "cursor column right after Chinese text", s)
     t.keys("Escape")
     t.wait(lambda sc: "EDIT" not in sc, what="left edit mode")
     # undo goes back a word at a time: 春茶 first, then XYZZY
@@ -86,6 +88,27 @@ try:
     t.keys("u")
     t.wait(lambda sc: "XYZZY" not in sc, what="undo again")
 
+    # Tab completes a variable name from the bound row; an unknown one is marked
+    t.keys("i", "PageDown")
+    t.text("{{product.name_")
+    t.keys("Tab")
+    s = t.wait("product.name_zh", what="completion candidates")
+    check(s is not None and "product.name_en" in s, "Tab lists the matching variables", s)
+    t.text("z")
+    t.keys("Tab")
+    s = t.wait("{{product.name_z}}", what="never") if False else t.wait("{{product.name_zh}}", what="completed")
+    check(s is not None, "Tab completes the variable and closes the tag", s)
+    t.keys("Escape")
+    t.keys("u")
+    s = t.wait(lambda sc: "{{product.name_z" in sc and "name_zh}}" not in sc.split("{note|default")[-1],
+               what="completion undone")
+    check(s is not None, "undo takes the completion back first", s)
+    t.keys("u")
+    s = t.wait(lambda sc: "{{product.name_" not in sc.split("{note|default")[-1], what="typing undone")
+    check(s is not None, "a second undo takes the typing back", s)
+    # the lines above the cursor are intact (no double-width character cut by an overlay)
+    check(s is not None and "│为{{segment.name}}" in s and "│产品：" in s, "Chinese lines drawn whole", s)
+
     # ---- g: generate offline; variants side by side with scores ----
     t.keys("g")
     s = t.wait("scored", timeout=20, what="generation finished")
@@ -100,6 +123,15 @@ try:
     s = t.wait("sorted by composite", what="sorted")
     m = re.search(r"│([A-D]) ([0-9.]+)\s.*│([A-D]) ([0-9.]+)", s or "")
     check(m is not None and float(m.group(2)) >= float(m.group(4)), "sorted: the best composite first", s)
+
+    # ---- =: word diff between two variants ----
+    t.keys("=")
+    t.wait("marked", what="mark")
+    t.keys("Right", "=")
+    s = t.wait("diff vs marked", what="word diff")
+    check(s is not None, "= on a second variant shows the word diff", s)
+    t.keys("Left", "=")
+    t.wait("mark cleared", what="mark cleared")
 
     # ---- y: OSC 52 copy (tmux takes it into a paste buffer); :write FILE ----
     t.keys("y")
