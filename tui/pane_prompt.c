@@ -975,9 +975,21 @@ static void step_version(struct pane *p, int dir)
 	free(spec);
 }
 
+/* The editor's geometry as the next draw will make it (keys may come before
+ * the pane was ever drawn, or after the text changed). */
+static void ensure_layout(struct pane *p)
+{
+	struct pstate *s = ST(p);
+	int h = getmaxy(p->win), wd = getmaxx(p->win);
+	int ew = wd >= 100 ? wd * 55 / 100 : wd;
+	layout(s, ew - 2);
+	s->edit_h = h - 2;
+}
+
 static int prompt_key(struct pane *p, int action, int ch)
 {
 	struct pstate *s = ST(p);
+	ensure_layout(p);
 	if (s->ov)
 		return list_key(p, action, ch);
 	/* moves work in both modes */
