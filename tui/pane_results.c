@@ -543,8 +543,8 @@ static int watch_poll(void *ctx, struct pollfd *fds, int nfds, int timeout_ms)
 	struct stat st;
 	if (wt->stop)
 		return 0;
-	if (timeout_ms > 250 || timeout_ms < 0)
-		timeout_ms = 250;
+	if (timeout_ms > 100 || timeout_ms < 0)
+		timeout_ms = 100;   /* short: a generation job may be waiting behind this one */
 	if (nfds > 0 && timeout_ms > 0)
 		poll(fds, (nfds_t)nfds, timeout_ms);
 	if (stat(wt->path, &st) == 0 &&

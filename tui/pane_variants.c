@@ -101,13 +101,11 @@ static double score_of(const struct wf_variant *v, const char *name)
 	return NAN;
 }
 
-static const char *sort_key_name;   /* only during qsort on the app thread */
-static const struct wf_run *sort_run;
-
-static int cmp_order(const void *a, const void *b)
+static int cmp_order(const void *a, const void *b, void *ctx)
 {
-	const struct wf_variant *x = &sort_run->v[*(const int *)a], *y = &sort_run->v[*(const int *)b];
-	double sx = score_of(x, sort_key_name), sy = score_of(y, sort_key_name);
+	const struct vstate *s = ctx;
+	const struct wf_variant *x = &s->run->v[*(const int *)a], *y = &s->run->v[*(const int *)b];
+	double sx = score_of(x, s->sort_name), sy = score_of(y, s->sort_name);
 	int nx = isnan(sx), ny = isnan(sy);
 	if (nx != ny)
 		return nx - ny;
@@ -129,11 +127,8 @@ static void reorder_keep(struct vstate *s, long long keep)
 	for (size_t i = 0; i < s->run->nv; i++)
 		if (s->show_discarded || !s->run->v[i].discarded)
 			s->order[s->norder++] = (int)i;
-	if (s->sort_name) {
-		sort_key_name = s->sort_name;
-		sort_run = s->run;
-		qsort(s->order, (size_t)s->norder, sizeof *s->order, cmp_order);
-	}
+	if (s->sort_name)
+		qsort_r(s->order, (size_t)s->norder, sizeof *s->order, cmp_order, s);
 	s->cur = 0;
 	for (int i = 0; i < s->norder; i++)
 		if (s->run->v[s->order[i]].id == keep)

@@ -282,20 +282,21 @@ int wf_score(struct app *a, long long run_id)
 
 int wf_edit_external(struct app *a, const char *text, const char *suffix, char **out)
 {
-	const char *ed = getenv("VISUAL");
-	char path[] = "/tmp/copylab-edit-XXXXXX.txt";
+	const char *ed = getenv("VISUAL"), *tmp = getenv("TMPDIR");
 	struct cl_err err = {0};
 	int fd, status = 0;
-	size_t slen = 4;
-	(void)suffix;
+	if (!suffix || strlen(suffix) > 8 || strchr(suffix, '/'))
+		suffix = ".txt";
+	char *path = xasprintf("%s/copylab-edit-XXXXXX%s", tmp && *tmp ? tmp : "/tmp", suffix);
 	*out = NULL;
 	if (!ed || !*ed)
 		ed = getenv("EDITOR");
 	if (!ed || !*ed)
 		ed = "vi";
-	fd = mkstemps(path, (int)slen);
+	fd = mkstemps(path, (int)strlen(suffix));
 	if (fd < 0) {
 		app_errorf(a, "editor: cannot make a temporary file: %s", strerror(errno));
+		free(path);
 		return -1;
 	}
 	size_t n = strlen(text), off = 0;
@@ -307,6 +308,7 @@ int wf_edit_external(struct app *a, const char *text, const char *suffix, char *
 			app_errorf(a, "editor: %s: %s", path, strerror(errno));
 			close(fd);
 			unlink(path);
+			free(path);
 			return -1;
 		}
 		off += (size_t)w;
@@ -332,6 +334,7 @@ int wf_edit_external(struct app *a, const char *text, const char *suffix, char *
 		app_errorf(a, "editor '%s' failed (exit %d); nothing changed", ed,
 		           pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		unlink(path);
+		free(path);
 		return -1;
 	}
 	char *edited = NULL;
@@ -339,9 +342,11 @@ int wf_edit_external(struct app *a, const char *text, const char *suffix, char *
 	if (cl_read_file(path, &edited, &elen, &err)) {
 		app_error(a, &err);
 		unlink(path);
+		free(path);
 		return -1;
 	}
 	unlink(path);
+	free(path);
 	if (strcmp(edited, text) == 0) {
 		free(edited);
 		return 0;
