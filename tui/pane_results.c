@@ -116,6 +116,22 @@ static void header(WINDOW *w, int y, int x, int width, const char *text, int sim
 	wattrset(w, tui_attr(TUI_NORMAL));
 }
 
+/* The arms' names in their colours at the right end of a chart's header row. */
+static void legend(WINDOW *w, int y, int x, int width, const struct exp_analysis *an)
+{
+	int need = 0, k = an->res.narms;
+	for (int i = 0; i < k; i++)
+		need += tui_text_width(an->in.name[i]) + 1;
+	int cx = x + width - need;
+	if (cx <= x + width / 2)
+		return;
+	for (int i = 0; i < k; i++) {
+		wattrset(w, tui_attr(arm_role(i)) | A_BOLD);
+		cx += tui_put_text(w, y, cx, an->in.name[i], x + width - cx) + 1;
+	}
+	wattrset(w, tui_attr(TUI_NORMAL));
+}
+
 static void draw_intervals(WINDOW *w, int y, int x, int width, const struct exp_analysis *an)
 {
 	const struct ab_result *r = &an->res;
@@ -190,6 +206,7 @@ static void draw_posterior(WINDOW *w, int y, int x, int width, int rows, const s
 	fmt_pct(b, sizeof b, xhi, 0);
 	snprintf(lab, sizeof lab, "posterior of the rate, %s to %s", a, b);
 	header(w, y, x, width, lab, an->meta.simulated);
+	legend(w, y, x, width - 1, an);
 	if (rows < 1 || cw < 4 || !(xhi > xlo))
 		return;
 	struct chart_canvas *c = chart_canvas_new(cw, rows);
@@ -236,6 +253,7 @@ static void draw_cumulative(WINDOW *w, int y, int x, int width, int rows, const 
 	fmt_pct(b, sizeof b, hi, 0);
 	snprintf(lab, sizeof lab, "cumulative rate by day (%d), %s to %s", nd, a, b);
 	header(w, y, x, width, lab, an->meta.simulated);
+	legend(w, y, x, width - 1, an);
 	if (rows < 1 || width < 6 || nd < 1 || !(hi >= lo))
 		return;
 	struct chart_canvas *c = chart_canvas_new(width - 1, rows);
