@@ -318,7 +318,9 @@ try:
     check(s is not None and re.search(r"│A [0-9.]*.*│B", s) is not None,
           "after kill -9 the finished variants are there and the run reads interrupted", s)
     t.keys("q")
-    t.exit_status()
+    check(t.exit_status() == 0, "the reopened workbench quits cleanly")
+    rep = t.sanitizer_report()
+    check(rep == "", "no sanitizer report after reopening", rep)
 finally:
     t.close()
     mock.kill()
