@@ -1656,10 +1656,13 @@ static void data_changed(struct pane *p, unsigned what)
 			open_table(d, d->tables[0].name, NULL, NULL);
 		else if (d->b) {
 			int ti = table_index(d, browse_table_name(d->b));
-			if (ti < 0)
+			if (ti < 0) {
 				close_view(d);
-			else
+			} else if (d->tables[ti].rows != d->table_rows) {
+				/* Rows came or went (an append, a re-import): show them. */
 				d->table_rows = d->tables[ti].rows;
+				view_changed(d);
+			}
 		}
 	}
 	if (what & PANE_CHANGED_SEGMENTS)
