@@ -1652,13 +1652,14 @@ static void data_changed(struct pane *p, unsigned what)
 	struct dp *d = D(p);
 	if (what & PANE_CHANGED_TABLES) {
 		load_tables(d);
-		if (!d->b && d->ntables)
-			open_table(d, d->tables[0].name, NULL, NULL);
-		else if (d->b) {
+		if (d->b && table_index(d, browse_table_name(d->b)) < 0)
+			close_view(d);   /* dropped */
+		if (!d->b && d->ntables) {
+			int ti = table_index(d, "customers");
+			open_table(d, d->tables[ti >= 0 ? ti : 0].name, NULL, NULL);
+		} else if (d->b) {
 			int ti = table_index(d, browse_table_name(d->b));
-			if (ti < 0) {
-				close_view(d);
-			} else if (d->tables[ti].rows != d->table_rows) {
+			if (d->tables[ti].rows != d->table_rows) {
 				/* Rows came or went (an append, a re-import): show them. */
 				d->table_rows = d->tables[ti].rows;
 				view_changed(d);
