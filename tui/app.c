@@ -16,6 +16,7 @@
 #include "tui/pane_data.h"
 #include "tui/rl.h"
 #include "tui/tjob.h"
+#include "tui/cmd_report.h"
 #include "core/dataset.h"
 #include "core/history.h"
 #include "core/paths.h"
@@ -1424,6 +1425,7 @@ int tui_main(const struct tui_opts *opts)
 	snprintf(a->provider, sizeof a->provider, "%s", "offline");
 
 	app_commands_add(a, global_cmds);
+	app_commands_add(a, tui_report_cmds);
 	layout(a);
 	for (int i = 0; i < NPANES; i++) {
 		struct pane *p = &a->panes[i];
