@@ -270,6 +270,25 @@ try:
     check(s is not None and "mock-model" in s, "run with the mock provider", s)
     s = t.screen()
     check(re.search(r"│A [0-9.]+ .*│B [0-9.]+", s or "") is not None, "mock variants side by side with scores", s)
+    # a model's next round receives the winners, their scores and the feedback
+    mrun = q("select max(id) m from cl_runs where provider = 'mock'")[0]["m"]
+    it = subprocess.run([COPYLAB, "--db", DB, "iterate", str(mrun), "--provider", "mock",
+                         "--feedback", "more playful", "--json"], capture_output=True, text=True,
+                        env=dict(os.environ, **env))
+    check(it.returncode == 0, "copylab iterate with the mock model: %s" % it.stderr)
+    import urllib.request
+    with urllib.request.urlopen("http://127.0.0.1:%d/_stats" % port, timeout=5) as resp:
+        log = json.loads(resp.read())["log"]
+    last = json.dumps(log[-1]["body"], ensure_ascii=False) if log else ""
+    check("more playful" in last and "胜出文案" in last and "composite" in last,
+          "the model's request carries the winners, their scores and the feedback")
+    if it.returncode == 0:
+        nr = json.loads(it.stdout)["run_id"]
+        par = q("select count(*) n from cl_variant_parents vp join cl_variants v on v.id = vp.variant_id "
+                "where v.run_id = %d" % nr)
+        nv = q("select count(*) n from cl_variants where run_id = %d" % nr)
+        check(par and nv and par[0]["n"] == 2 * nv[0]["n"],
+              "each model-written variant records both winners as parents: %s %s" % (par, nv))
     # Esc cancels a running generation and keeps what finished
     before = q("select max(id) m from cl_runs")[0]["m"]
     t.keys("2", "i", "PageDown")
