@@ -67,7 +67,6 @@ struct vstate {
 	long long run_id;
 	int      *order;      /* indices into run->v in display order */
 	int       norder;
-	int       sort;       /* -1 = by position, 0 = composite, k = k-th scorer name */
 	char     *sort_name;  /* NULL = by position */
 	int       cur, left, scroll, maxscroll;
 	long long mark;       /* variant id marked for diff, 0 = none */
@@ -1126,7 +1125,6 @@ static int variants_init(struct pane *p)
 {
 	struct vstate *s = xcalloc(1, sizeof *s);
 	p->data = s;
-	s->sort = -1;
 	long long id = wf_latest_run(app_workspace(p->app));
 	if (id)
 		load(p, id);

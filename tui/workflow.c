@@ -402,13 +402,6 @@ int wf_put_spans(WINDOW *w, int y, int x, const char *s, size_t n, int cols, int
 	return used;
 }
 
-int wf_is_demo(struct app *a)
-{
-	char *v = ws_meta_get(app_workspace(a), "demo");
-	int demo = v && strcmp(v, "1") == 0;
-	free(v);
-	return demo;
-}
 
 char *wf_fold(char *s)
 {

@@ -82,7 +82,4 @@ int wf_put_spans(WINDOW *w, int y, int x, const char *s, size_t n, int cols, int
  * in s by ASCII, in place; returns s. Data text is left to the sanitizer. */
 char *wf_fold(char *s);
 
-/* The workspace is a --demo workspace (Results shows the big-type toggle). */
-int wf_is_demo(struct app *a);
-
 #endif
