@@ -19,6 +19,7 @@
 #define DEMO_TEMPLATE   "spring-email"
 #define DEMO_ROW        "products:1"
 #define DEMO_SEGMENT    "loyal-east"
+#define DEMO_SEGMENT_WHERE "segment = 'loyal' AND region = 'East China'"
 #define DEMO_EXPERIMENT "spring-email-test"
 
 int demo_is_prepared(struct workspace *ws)
@@ -53,6 +54,36 @@ static int import_templates(struct workspace *ws, struct cl_err *err)
 	closedir(d);
 	free(dir);
 	return rc;
+}
+
+int demo_sample_extras(struct workspace *ws, int *changed, struct cl_err *err)
+{
+	struct tpl_info *v = NULL;
+	struct segment *sv = NULL;
+	size_t n = 0, ns = 0;
+	if (changed)
+		*changed = 0;
+	if (template_list(ws, &v, &n, err))
+		return -1;
+	tpl_info_free(v, n);
+	if (!n) {
+		if (import_templates(ws, err))
+			return -1;
+		if (changed)
+			*changed = 1;
+	}
+	if (!ws_table_exists(ws, "customers"))
+		return 0;
+	if (segment_list(ws, &sv, &ns, err))
+		return -1;
+	segment_list_free(sv, ns);
+	if (!ns) {
+		if (segment_add(ws, DEMO_SEGMENT, "customers", DEMO_SEGMENT_WHERE, 0, NULL, err))
+			return -1;
+		if (changed)
+			*changed = 1;
+	}
+	return 0;
 }
 
 struct wait_state {
@@ -160,8 +191,7 @@ int demo_prepare(struct workspace *ws, cl_progress_fn progress, void *pctx, stru
 	struct segment seg;
 	if (segment_get(ws, DEMO_SEGMENT, &seg, err) == 0) {
 		segment_clear(&seg);
-	} else if (segment_add(ws, DEMO_SEGMENT, "customers",
-	                       "segment = 'loyal' AND region = 'East China'", 1, NULL, err)) {
+	} else if (segment_add(ws, DEMO_SEGMENT, "customers", DEMO_SEGMENT_WHERE, 1, NULL, err)) {
 		return cl_err_prefix(err, "demo: segment %s", DEMO_SEGMENT);
 	}
 	cl_err_clear(err);

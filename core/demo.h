@@ -35,6 +35,12 @@ struct demo_info {
 int demo_prepare(struct workspace *ws, cl_progress_fn progress, void *pctx, struct demo_info *info,
                  struct cl_err *err);
 
+/* Round off a freshly imported sample workspace: import every bundled
+ * template (the .tmpl files in sample-data/templates) when it has none, and
+ * add segment "loyal-east" when it has no segment and a customers table.
+ * *changed (may be NULL) gets 1 when it added anything. */
+int demo_sample_extras(struct workspace *ws, int *changed, struct cl_err *err);
+
 /* True when ws was prepared by demo_prepare (cl_meta demo = 1). */
 int demo_is_prepared(struct workspace *ws);
 

@@ -1335,17 +1335,32 @@ static void start_state(struct pane *p)
 		}
 		if (ws_table_exists(ws, "products"))
 			s->row = xstrdup("products:1");
+		struct segment *sv;
+		size_t ns;
+		if (segment_list(ws, &sv, &ns, &err) == 0) {
+			if (ns)
+				s->segment = xstrdup(sv[0].name);
+			segment_list_free(sv, ns);
+		}
 	}
 	wf_run_free(r);
 	rebind(p);
 }
 
-/* Under --demo, prepare the sample workspace once its data is there (the app
- * imports it on first run; the preparation then takes well under a second). */
+/* Once the sample data is there (the app imports it on first run): add the
+ * bundled templates to a workspace that has none, and under --demo prepare
+ * the demo workspace (well under a second). Returns 1 when it changed anything. */
 static int maybe_prepare_demo(struct pane *p)
 {
 	struct workspace *ws = app_workspace(p->app);
 	struct cl_err err = {0};
+	int imported = 0;
+	if (!app_demo(p->app) && ws_table_exists(ws, "products")) {
+		/* the sample workspace comes with the bundled templates and a segment */
+		if (demo_sample_extras(ws, &imported, &err))
+			app_error(p->app, &err);
+		return imported;   /* quietly: the app's own first-run message stays */
+	}
 	if (!app_demo(p->app) || demo_is_prepared(ws) || !ws_table_exists(ws, "products"))
 		return 0;
 	if (demo_prepare(ws, NULL, NULL, NULL, &err)) {
