@@ -63,6 +63,15 @@ int demo_sample_extras(struct workspace *ws, int *changed, struct cl_err *err)
 	size_t n = 0, ns = 0;
 	if (changed)
 		*changed = 0;
+	/* only a workspace whose products came from the bundled sample */
+	struct ds_info info = {0};
+	struct cl_err e2 = {0};
+	if (ds_get(ws, "products", &info, &e2) != 0)
+		return 0;
+	int sample = info.source && strstr(info.source, "sample-data") != NULL;
+	ds_info_clear(&info);
+	if (!sample)
+		return 0;
 	if (template_list(ws, &v, &n, err))
 		return -1;
 	tpl_info_free(v, n);

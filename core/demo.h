@@ -35,7 +35,8 @@ struct demo_info {
 int demo_prepare(struct workspace *ws, cl_progress_fn progress, void *pctx, struct demo_info *info,
                  struct cl_err *err);
 
-/* Round off a freshly imported sample workspace: import every bundled
+/* Round off a workspace made from the bundled sample data (its products
+ * table imported from sample-data; any other workspace is left alone): import every bundled
  * template (the .tmpl files in sample-data/templates) when it has none, and
  * add segment "loyal-east" when it has no segment and a customers table.
  * *changed (may be NULL) gets 1 when it added anything. */
