@@ -71,6 +71,22 @@ static int load_one(struct cl_config *cfg, const char *name, const cJSON *o, con
 	if (!t)
 		return cl_err_set(err, CL_ENOTFOUND, "%s: providers.%s.type: unknown provider type '%s'",
 		                  origin, name, type->valuestring);
+	/* A misspelt key ("modle") would be ignored without a word: name it. */
+	static const char *const known[] = { "type", "name", "base_url", "model", "api_key_env",
+	                                     "price_in", "price_out", "concurrency", "rpm",
+	                                     "timeout_s", "idle_timeout_s", "max_retries",
+	                                     "retry_base_ms", NULL };
+	const cJSON *k;
+	cJSON_ArrayForEach(k, o) {
+		size_t i = 0;
+		while (known[i] && strcmp(known[i], k->string))
+			i++;
+		if (!known[i] && k->string[0] != '_')
+			return cl_err_set(err, CL_EINVAL, "%s: providers.%s: unknown key '%s' (keys: type, "
+			                  "base_url, model, api_key_env, price_in, price_out, concurrency, rpm, "
+			                  "timeout_s, idle_timeout_s, max_retries, retry_base_ms)",
+			                  origin, name, k->string);
+	}
 	p = provider_new(t, name);
 	if (get_str(o, "base_url", &p->base_url, origin, name, err) ||
 	    get_str(o, "model", &p->model, origin, name, err) ||
@@ -112,6 +128,18 @@ static int load_json(struct cl_config *cfg, const char *text, const char *origin
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		return cl_err_set(err, CL_EINVAL, "%s: the top level must be an object", origin);
+	}
+	cJSON_ArrayForEach(it, j) {
+		static const char *const top[] = { "default", "providers", "scoring", NULL };
+		size_t i = 0;
+		while (top[i] && strcmp(top[i], it->string))
+			i++;
+		if (!top[i] && it->string[0] != '_') {
+			cl_err_set(err, CL_EINVAL, "%s: unknown key '%s' (keys: default, providers, scoring)",
+			           origin, it->string);
+			cJSON_Delete(j);
+			return -1;
+		}
 	}
 	ps = cJSON_GetObjectItemCaseSensitive(j, "providers");
 	if (cJSON_IsObject(ps)) {
@@ -182,7 +210,10 @@ static int load(struct provider_registry *reg, const char *text, const char *ori
 		}
 	}
 	if (!config_provider(cfg, NULL, err)) {
-		cl_err_prefix(err, "default provider");
+		if ((e = getenv("COPYLAB_PROVIDER")) && *e)
+			cl_err_prefix(err, "COPYLAB_PROVIDER");
+		else
+			cl_err_prefix(err, "%s: default", origin);
 		config_free(cfg);
 		return -1;
 	}

@@ -484,6 +484,17 @@ static void test_config_errors(void **state)
 	assert_non_null(strstr(err.msg, "c.json:"));
 	assert_int_equal(config_load_text(NULL, "{\"default\": \"ghost\"}", "c.json", &cfg, &err), -1);
 	assert_non_null(strstr(err.msg, "ghost"));
+	if (!getenv("COPYLAB_PROVIDER"))
+		assert_non_null(strstr(err.msg, "c.json: default"));
+	/* A misspelt key is named, not ignored. */
+	assert_int_equal(config_load_text(NULL, "{\"providers\": {\"x\": {\"type\": \"openai\","
+	                                  " \"modle\": \"m\"}}}", "c.json", &cfg, &err), -1);
+	assert_non_null(strstr(err.msg, "c.json: providers.x: unknown key 'modle'"));
+	assert_int_equal(config_load_text(NULL, "{\"defualt\": \"x\"}", "c.json", &cfg, &err), -1);
+	assert_non_null(strstr(err.msg, "c.json: unknown key 'defualt'"));
+	assert_int_equal(config_load_text(NULL, "{\"_comment\": \"mine\", \"scoring\": {}}", "c.json",
+	                                  &cfg, &err), 0);
+	config_free(cfg);
 	/* No key anywhere: offline is the default. */
 	unsetenv("OPENAI_API_KEY");
 	unsetenv("ANTHROPIC_API_KEY");
