@@ -13,6 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A usage error for an argument no branch took: an option of this file that
+ * takes a value got none ("--table" last), else it is unknown. Returns 2. */
+static int unknown_opt(const char *cmd, const char *a)
+{
+	static const char valued[] = " --arm --control --split --alpha --prior --tau --experiment --planned --repeat --baseline --mde --power --arms --daily --days --map --run --policy --seed --effect ";
+	size_t n = strlen(a);
+	for (const char *p = strstr(valued, a); a[0] == '-' && n > 1 && p; p = strstr(p + 1, a))
+		if (p[-1] == ' ' && p[n] == ' ')
+			return cli_usage(cmd, "%s needs a value", a);
+	return cli_usage(cmd, a[0] == '-' && a[1] ? "unknown option '%s'" : "unknown argument '%s'", a);
+}
+
 /* Print s padded with spaces to display width w (CJK-aware). */
 static void put_pad(const char *s, int w)
 {
@@ -219,7 +231,7 @@ int cmd_abtest(struct cli *cli, int argc, char **argv)
 			if (cli_parse_int("abtest", o, argv[++i], &repeat))
 				goto usage;
 		} else if (o[0] == '-' && o[1]) {
-			cli_usage("abtest", "unknown option '%s'", o);
+			unknown_opt("abtest", o);
 			goto usage;
 		} else if (!file) {
 			file = o;
@@ -378,7 +390,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 				return cli_usage("plan", "--days must be positive");
 			in.days = (int)v;
 		} else
-			return cli_usage("plan", "unknown argument '%s'", o);
+			return unknown_opt("plan", o);
 	}
 	if (!have_b || !have_m)
 		return cli_usage("plan", "--baseline and --mde are required");
@@ -476,7 +488,7 @@ int cmd_abimport(struct cli *cli, int argc, char **argv)
 				goto out;
 			}
 		} else if (o[0] == '-' && o[1]) {
-			rc = cli_usage("abimport", "unknown option '%s'", o);
+			rc = unknown_opt("abimport", o);
 			goto out;
 		} else if (!file)
 			file = o;
@@ -573,7 +585,7 @@ int cmd_experiments(struct cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--delete") == 0 && i + 1 < argc)
 			del = argv[++i];
 		else
-			return cli_usage("experiments", "unknown argument '%s'", argv[i]);
+			return unknown_opt("experiments", argv[i]);
 	}
 	struct workspace *ws = cli_workspace(cli, 0);
 	if (!ws)
@@ -718,7 +730,7 @@ int cmd_simulate(struct cli *cli, int argc, char **argv)
 			}
 			nnames++;
 		} else {
-			cli_usage("simulate", "unknown argument '%s'", o);
+			unknown_opt("simulate", o);
 			goto usage;
 		}
 	}

@@ -13,6 +13,18 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A usage error for an argument no branch took: an option of this file that
+ * takes a value got none ("--table" last), else it is unknown. Returns 2. */
+static int unknown_opt(const char *cmd, const char *a)
+{
+	static const char valued[] = " --table --format --delimiter --where --query --out --into --key --fill ";
+	size_t n = strlen(a);
+	for (const char *p = strstr(valued, a); a[0] == '-' && n > 1 && p; p = strstr(p + 1, a))
+		if (p[-1] == ' ' && p[n] == ' ')
+			return cli_usage(cmd, "%s needs a value", a);
+	return cli_usage(cmd, a[0] == '-' && a[1] ? "unknown option '%s'" : "unknown argument '%s'", a);
+}
+
 /* ---- output helpers ------------------------------------------------------ */
 
 /* True when the locale speaks UTF-8; otherwise our own marks fall back to ASCII. */
@@ -306,16 +318,18 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 				o.delimiter = d[0];
 			else
 				return cli_usage("import", "--delimiter is one character (or \\t), not '%s'", d);
-		} else if (strcmp(a, "--replace") == 0)
-			o.mode = DS_REPLACE;
-		else if (strcmp(a, "--append") == 0)
-			o.mode = DS_APPEND;
+		} else if (strcmp(a, "--replace") == 0 || strcmp(a, "--append") == 0) {
+			int m = a[2] == 'r' ? DS_REPLACE : DS_APPEND;
+			if (o.mode && o.mode != m)
+				return cli_usage("import", "--replace and --append exclude each other");
+			o.mode = m;
+		}
 		else if (strcmp(a, "--lenient") == 0)
 			o.lenient = 1;
 		else if (strcmp(a, "--json") == 0)
 			json = 1;
 		else if (a[0] == '-' && a[1])
-			return cli_usage("import", "unknown option '%s'", a);
+			return unknown_opt("import", a);
 		else if (!o.path)
 			o.path = a;
 		else
@@ -379,9 +393,9 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 			free(t);
 		}
 		if (rep.rows_padded || rep.rows_truncated || rep.rows_utf8_fixed)
-			printf("lenient: %s rows padded, %s truncated, %lld with bad UTF-8 replaced\n",
-			       fmt_int(a, sizeof a, rep.rows_padded), fmt_int(b, sizeof b, rep.rows_truncated),
-			       (long long)rep.rows_utf8_fixed);
+			printf("lenient: %s row%s padded, %s truncated, %lld with bad UTF-8 replaced\n",
+			       fmt_int(a, sizeof a, rep.rows_padded), rep.rows_padded == 1 ? "" : "s",
+			       fmt_int(b, sizeof b, rep.rows_truncated), (long long)rep.rows_utf8_fixed);
 	}
 	ds_import_report_clear(&rep);
 	return 0;
@@ -396,7 +410,7 @@ int cmd_tables(struct cli *cli, int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
 		else
-			return cli_usage("tables", "unknown argument '%s'", argv[i]);
+			return unknown_opt("tables", argv[i]);
 	}
 	struct workspace *ws = cli_workspace(cli, 0);
 	if (!ws)
@@ -562,7 +576,7 @@ int cmd_query(struct cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--csv") == 0)
 			q.mode = 2;
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return cli_usage("query", "unknown option '%s'", argv[i]);
+			return unknown_opt("query", argv[i]);
 		else if (!sql)
 			sql = argv[i];
 		else
@@ -726,7 +740,7 @@ int cmd_profile(struct cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--where") == 0 && i + 1 < argc)
 			where = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return cli_usage("profile", "unknown option '%s'", argv[i]);
+			return unknown_opt("profile", argv[i]);
 		else if (!table)
 			table = argv[i];
 		else
@@ -775,7 +789,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		} else if (strcmp(a, "--out") == 0 && i + 1 < argc)
 			outpath = argv[++i];
 		else if (a[0] == '-' && a[1] == '-')
-			return cli_usage("export", "unknown option '%s'", a);
+			return unknown_opt("export", a);
 		else if (!o.table)
 			o.table = a;
 		else
@@ -863,7 +877,7 @@ int cmd_clean(struct cli *cli, int argc, char **argv)
 			fills[o.nfills].value = eq + 1;
 			o.nfills++;
 		} else if (a[0] == '-' && a[1] == '-') {
-			cli_usage("clean", "unknown option '%s'", a);
+			unknown_opt("clean", a);
 			goto out;
 		} else if (!o.table)
 			o.table = a;
@@ -958,7 +972,7 @@ static int segment_add_cmd(struct cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--json") == 0)
 			json = 1;
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return cli_usage("segment", "unknown option '%s'", argv[i]);
+			return unknown_opt("segment", argv[i]);
 		else if (!name)
 			name = argv[i];
 		else
@@ -992,7 +1006,7 @@ static int segment_list_cmd(struct cli *cli, int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
 		else
-			return cli_usage("segment", "unknown argument '%s'", argv[i]);
+			return unknown_opt("segment", argv[i]);
 	}
 	struct workspace *ws = cli_workspace(cli, 0);
 	if (!ws)
@@ -1042,7 +1056,7 @@ static int segment_show_cmd(struct cli *cli, int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return cli_usage("segment", "unknown option '%s'", argv[i]);
+			return unknown_opt("segment", argv[i]);
 		else if (!name)
 			name = argv[i];
 		else

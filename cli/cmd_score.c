@@ -16,6 +16,18 @@
 #include <unistd.h>
 #include <math.h>
 
+/* A usage error for an argument no branch took: an option of this file that
+ * takes a value got none ("--table" last), else it is unknown. Returns 2. */
+static int unknown_opt(const char *cmd, const char *a)
+{
+	static const char valued[] = " --channel --lang --fields --segment --brand --weights --batch --provider --table --lambda --rubric ";
+	size_t n = strlen(a);
+	for (const char *p = strstr(valued, a); a[0] == '-' && n > 1 && p; p = strstr(p + 1, a))
+		if (p[-1] == ' ' && p[n] == ' ')
+			return cli_usage(cmd, "%s needs a value", a);
+	return cli_usage(cmd, a[0] == '-' && a[1] ? "unknown option '%s'" : "unknown argument '%s'", a);
+}
+
 static char *read_stream(FILE *f)
 {
 	struct sbuf sb = SBUF_INIT;
@@ -151,7 +163,7 @@ int cmd_score(struct cli *cli, int argc, char **argv)
 		else if (strcmp(a, "--batch") == 0 && v)
 			batch = v, i++;
 		else if (a[0] == '-' && a[1])
-			return cli_usage("score", "unknown option '%s'", a);
+			return unknown_opt("score", a);
 		else if (!text_arg)
 			text_arg = a;
 		else
@@ -333,7 +345,7 @@ int cmd_eval(struct cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--provider") == 0 && i + 1 < argc)
 			provider = argv[++i], judge = 1;
 		else if (argv[i][0] == '-')
-			return cli_usage("eval", "unknown option '%s'", argv[i]);
+			return unknown_opt("eval", argv[i]);
 		else if (!run_arg)
 			run_arg = argv[i];
 		else
@@ -460,7 +472,7 @@ int cmd_predictor(struct cli *cli, int argc, char **argv)
 			if (!(popts.lambda > 0))
 				return cli_usage("predictor", "--lambda wants a number > 0");
 		} else if (argv[i][0] == '-')
-			return cli_usage("predictor", "unknown option '%s'", argv[i]);
+			return unknown_opt("predictor", argv[i]);
 		else if (!text && strcmp(sub, "predict") == 0)
 			text = argv[i];
 		else
@@ -540,7 +552,7 @@ int cmd_calibrate(struct cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--include-simulated") == 0)
 			sim = 1;
 		else
-			return cli_usage("calibrate", "unknown argument '%s'", argv[i]);
+			return unknown_opt("calibrate", argv[i]);
 	}
 	struct workspace *ws = cli_workspace(cli, 0);
 	if (!ws)
@@ -591,7 +603,7 @@ int cmd_judge(struct cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--rubric") == 0 && v)
 			rubric_arg = v, i++;
 		else if (argv[i][0] == '-' && argv[i][1])
-			return cli_usage("judge", "unknown option '%s'", argv[i]);
+			return unknown_opt("judge", argv[i]);
 		else if (!a)
 			a = argv[i];
 		else if (!b)

@@ -43,6 +43,10 @@ cl import ragged.csv --lenient --json > out.json; expect_json 'j["padded"]==1 an
 cl import people.csv 2> err.txt && bad "second import without --replace"
 grep -q "already exists; use --replace" err.txt && ok || bad "exists message: $(cat err.txt)"
 cl import people.csv --append --json > out.json; expect_json 'j["table_rows"]==6' "append" < out.json
+cl import people.csv --replace --append 2> err.txt; [ $? -eq 2 ] && grep -q "exclude each other" err.txt && ok || bad "--replace with --append: $(cat err.txt)"
+cl tables --json > out.json; expect_json '[t["rows"] for t in j if t["name"]=="people"]==[6]' "--replace --append changed nothing" < out.json
+cl import people.csv --table 2> err.txt; grep -q "import: --table needs a value" err.txt && ok || bad "missing option value: $(cat err.txt)"
+cl import ragged.csv --table rag1 --lenient > out.txt && grep -q "lenient: 1 row padded" out.txt && ok || bad "lenient singular: $(cat out.txt)"
 cl import people.csv --replace --json > out.json; expect_json 'j["table_rows"]==3' "replace" < out.json
 
 # tables
