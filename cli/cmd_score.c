@@ -9,6 +9,7 @@
 #include "core/predict.h"
 #include "core/score.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,40 +96,135 @@ static int env_from_ws(struct workspace *ws, struct scoreset *set, struct score_
 	return 0;
 }
 
+/* Append "a", "b" (the "quote" members of arr's objects, or arr's strings) to
+ * note, at most max of them. */
+static void add_quotes(struct sbuf *note, const char *label, const cJSON *arr, int max)
+{
+	const cJSON *x;
+	int k = 0, n = cJSON_GetArraySize(arr);
+	if (!n)
+		return;
+	sbuf_addf(note, "%s%s ", note->len ? "; " : "", label);
+	cJSON_ArrayForEach(x, arr) {
+		const cJSON *q = cJSON_IsString(x) ? x : cJSON_GetObjectItemCaseSensitive(x, "quote");
+		if (!cJSON_IsString(q))
+			continue;
+		if (k == max) {
+			sbuf_addf(note, " +%d more", n - k);
+			break;
+		}
+		sbuf_addf(note, "%s\"%s\"", k ? ", " : "", q->valuestring);
+		k++;
+	}
+}
+
+/* Offset of the first byte that does not start a valid UTF-8 sequence. */
+static size_t utf8_bad_at(const char *s)
+{
+	size_t i = 0, n = strlen(s);
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+		if (!k || i + k > n || !cl_utf8_valid(s + i, k))
+			return i;
+		i += k;
+	}
+	return n;
+}
+
+static const char *skip_space(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return s;
+}
+
+/* One short line saying why a scorer gave its value, from its detail. */
+static void score_note(const struct score_item *it, struct sbuf *note)
+{
+	const cJSON *d = it->detail;
+	const char *sc = it->scorer;
+	const cJSON *x;
+	if (strcmp(sc, "compliance") == 0 || strcmp(sc, "claims") == 0) {
+		const cJSON *h = cJSON_GetObjectItemCaseSensitive(d, strcmp(sc, "claims") == 0 ? "claims" : "hits");
+		cJSON_ArrayForEach(x, h) {
+			const cJSON *q = cJSON_GetObjectItemCaseSensitive(x, "quote");
+			const cJSON *b = cJSON_GetObjectItemCaseSensitive(x, "backed");
+			const cJSON *p = cJSON_GetObjectItemCaseSensitive(x, "pos");
+			if (cJSON_IsTrue(b) || cJSON_IsNull(b) || !cJSON_IsString(q))
+				continue;
+			sbuf_addf(note, "%s\"%s\"@%d", note->len ? ", " : "", q->valuestring,
+			          cJSON_IsNumber(p) ? p->valueint : 0);
+		}
+	} else if (strcmp(sc, "channel_fit") == 0) {
+		const cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d, "fields"), 0);
+		const cJSON *len = cJSON_GetObjectItemCaseSensitive(f, "length");
+		const cJSON *lim = cJSON_GetObjectItemCaseSensitive(f, "limit");
+		const char *unit = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "unit"));
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "hard_violation")))
+			sbuf_adds(note, "HARD VIOLATION of the channel limit: ");
+		if (cJSON_IsNumber(len) && unit)
+			sbuf_addf(note, "%s %d %s", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "field"))
+			          ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "field")) : "text",
+			          len->valueint, unit);
+		if (cJSON_IsNumber(lim))
+			sbuf_addf(note, " (limit %d)", lim->valueint);
+	} else if (strcmp(sc, "readability") == 0) {
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(d, "flesch");
+		if (cJSON_IsNumber(f))
+			sbuf_addf(note, "Flesch %.1f", f->valuedouble);
+	} else if (strcmp(sc, "sentiment") == 0) {
+		add_quotes(note, "terms", cJSON_GetObjectItemCaseSensitive(d, "terms"), 3);
+	} else if (strcmp(sc, "cta") == 0 || strcmp(sc, "urgency") == 0 ||
+	           strcmp(sc, "personalisation") == 0) {
+		add_quotes(note, "found", cJSON_GetObjectItemCaseSensitive(d, "found"), 3);
+		if (!note->len)
+			sbuf_adds(note, "none found");
+	} else if (strcmp(sc, "numbers") == 0) {
+		add_quotes(note, "numbers", cJSON_GetObjectItemCaseSensitive(d, "numbers"), 4);
+	} else if (strcmp(sc, "deliverability") == 0) {
+		const cJSON *caps = cJSON_GetObjectItemCaseSensitive(d, "caps_share");
+		const cJSON *rp = cJSON_GetObjectItemCaseSensitive(d, "repeated_punctuation");
+		add_quotes(note, "spam words", cJSON_GetObjectItemCaseSensitive(d, "spam_triggers"), 3);
+		if (cJSON_IsNumber(caps) && caps->valuedouble >= 0.05)
+			sbuf_addf(note, "%scapitals %.0f%%", note->len ? "; " : "", caps->valuedouble * 100);
+		if (cJSON_IsNumber(rp) && rp->valuedouble > 0)
+			sbuf_addf(note, "%srepeated punctuation", note->len ? "; " : "");
+	} else if (strcmp(sc, "brand") == 0) {
+		add_quotes(note, "missing", cJSON_GetObjectItemCaseSensitive(d, "required_missing"), 3);
+		add_quotes(note, "banned", cJSON_GetObjectItemCaseSensitive(d, "banned_found"), 3);
+	} else if (strcmp(sc, "predicted") == 0) {
+		const cJSON *ctr = cJSON_GetObjectItemCaseSensitive(d, "predicted_ctr");
+		const cJSON *rho = cJSON_GetObjectItemCaseSensitive(d, "cv_spearman");
+		if (cJSON_IsNumber(ctr))
+			sbuf_addf(note, "click rate %.2f%%", ctr->valuedouble * 100);
+		if (cJSON_IsNumber(rho))
+			sbuf_addf(note, "%scross-validated rho %.2f", note->len ? ", " : "", rho->valuedouble);
+		if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(d, "counted")))
+			sbuf_adds(note, " (not counted)");
+	}
+	if (!note->len) {
+		const char *why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "why"));
+		if (why)
+			sbuf_adds(note, why);
+	}
+}
+
 static void print_table(const struct score_result *r)
 {
 	printf("composite  %.3f   (lang %s%s%s)\n", r->composite, r->lang,
 	       r->channel[0] ? ", channel " : "", r->channel);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct score_item *it = &r->items[i];
-		char note[200] = "";
-		const cJSON *d = it->detail;
-		if (strcmp(it->scorer, "compliance") == 0 || strcmp(it->scorer, "claims") == 0) {
-			const cJSON *h = cJSON_GetObjectItemCaseSensitive(d, strcmp(it->scorer, "claims") == 0
-			                                                  ? "claims" : "hits");
-			const cJSON *x;
-			size_t off = 0;
-			cJSON_ArrayForEach(x, h) {
-				const cJSON *q = cJSON_GetObjectItemCaseSensitive(x, "quote");
-				const cJSON *b = cJSON_GetObjectItemCaseSensitive(x, "backed");
-				const cJSON *p = cJSON_GetObjectItemCaseSensitive(x, "pos");
-				if (cJSON_IsTrue(b) || cJSON_IsNull(b) || !cJSON_IsString(q))
-					continue;
-				off += (size_t)snprintf(note + off, off < sizeof note ? sizeof note - off : 0,
-				                        "%s\"%s\"@%d", off ? ", " : "", q->valuestring,
-				                        p ? p->valueint : 0);
-				if (off >= sizeof note)
-					break;
-			}
-		} else if (strcmp(it->scorer, "channel_fit") == 0 &&
-		           cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "hard_violation")))
-			snprintf(note, sizeof note, "HARD VIOLATION of the channel limit");
-		else if (strcmp(it->scorer, "readability") == 0) {
-			const cJSON *f = cJSON_GetObjectItemCaseSensitive(d, "flesch");
-			if (f)
-				snprintf(note, sizeof note, "Flesch %.1f", f->valuedouble);
-		}
-		printf("  %-16s %.3f  w%-4g %s\n", it->scorer, it->value, it->weight, note);
+		struct sbuf note = SBUF_INIT;
+		char w[16];
+		score_note(it, &note);
+		snprintf(w, sizeof w, "w%g", it->weight);
+		if (note.len)
+			printf("  %-16s %.3f  %-5s %s\n", it->scorer, it->value, w, sbuf_str(&note));
+		else
+			printf("  %-16s %.3f  %s\n", it->scorer, it->value, w);
+		sbuf_free(&note);
 	}
 }
 
@@ -204,21 +300,39 @@ int cmd_score(struct cli *cli, int argc, char **argv)
 		/* One text a line (\n inside a text written as the two characters \n). */
 		FILE *f = strcmp(batch, "-") == 0 ? stdin : fopen(batch, "r");
 		if (!f) {
-			cli_failf("%s: cannot open", batch);
+			cli_failf("%s: %s", batch, strerror(errno));
 			goto out;
 		}
 		char *all = read_stream(f);
 		if (f != stdin)
 			fclose(f);
-		size_t count = 0;
+		size_t count = 0, empty = 0, lineno = 0;
 		double sum = 0, t0 = cl_now_ms();
 		for (char *line = all, *next; line && *line; line = next) {
 			next = strchr(line, '\n');
 			if (next)
 				*next++ = '\0';
+			lineno++;
+			size_t ll = strlen(line);
+			if (ll && line[ll - 1] == '\r')
+				line[--ll] = '\0';
+			if (!cl_utf8_valid(line, ll)) {
+				size_t at = utf8_bad_at(line);
+				cli_failf("%s:%zu: invalid UTF-8 at byte %zu (0x%02x)", batch, lineno, at + 1,
+				          (unsigned char)line[at]);
+				free(all);
+				goto out;
+			}
+			if (!*skip_space(line)) {
+				empty++;
+				continue;
+			}
+			/* \n is a line break inside a text, \\ a backslash. */
 			for (char *p = line, *q = line;; p++) {
 				if (p[0] == '\\' && p[1] == 'n')
 					*q++ = '\n', p++;
+				else if (p[0] == '\\' && p[1] == '\\')
+					*q++ = '\\', p++;
 				else if (!(*q++ = *p))
 					break;
 			}
@@ -241,6 +355,9 @@ int cmd_score(struct cli *cli, int argc, char **argv)
 		}
 		double ms = cl_now_ms() - t0;
 		free(all);
+		if (empty)
+			fprintf(stderr, "copylab: %s: %zu empty line%s skipped\n", batch, empty,
+			        empty == 1 ? "" : "s");
 		if (summary) {
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddNumberToObject(o, "count", (double)count);
@@ -277,7 +394,13 @@ int cmd_score(struct cli *cli, int argc, char **argv)
 	} else if (text_arg)
 		text = xstrdup(text_arg);
 	if (text && !cl_utf8_valid(text, strlen(text))) {
-		cli_failf("the text is not valid UTF-8");
+		size_t at = utf8_bad_at(text);
+		cli_failf("%s: invalid UTF-8 at byte %zu (0x%02x)", text_arg && strcmp(text_arg, "-")
+		          ? "the text" : "standard input", at + 1, (unsigned char)text[at]);
+		goto out;
+	}
+	if (text && !fields && !*skip_space(text)) {
+		cli_failf("nothing to score: the text is empty");
 		goto out;
 	}
 	struct score_input in = { .text = text, .fields = fields, .channel = channel, .lang = lang,

@@ -82,6 +82,31 @@ with open(batch, "w") as f:
     f.write("Shop now\n春茶上新\\n立即购买\nTea\n")
 p = run("score", "--batch", batch, "--summary", "--json")
 check(json.loads(p.stdout)["count"] == 3, "--batch scores one text a line")
+with open(batch, "wb") as f:
+    f.write(b"Shop now\r\n\n  \nTea\n")
+p = run("score", "--batch", batch, "--summary", "--json")
+check(json.loads(p.stdout)["count"] == 2 and "2 empty lines skipped" in p.stderr,
+      "--batch skips empty lines and says so: " + p.stderr)
+with open(batch, "wb") as f:
+    f.write(b"Shop now\nbad \xff here\n")
+p = run("score", "--batch", batch, ok=False)
+check(p.returncode == 1 and "batch.txt:2: invalid UTF-8 at byte 5 (0xff)" in p.stderr,
+      "--batch names the line of bad UTF-8: " + p.stderr)
+
+# empty text, bad bytes, an option without its value
+p = run("score", "", ok=False)
+check(p.returncode == 1 and "nothing to score" in p.stderr, "empty text is refused: " + p.stderr)
+p = run("score", "-", stdin=" \n", ok=False)
+check(p.returncode == 1 and "nothing to score" in p.stderr, "blank standard input is refused")
+p = subprocess.run([COPYLAB, "score", "-"], input=b"ok \xe4\xb8", capture_output=True, cwd=TMP)
+check(p.returncode == 1 and b"standard input: invalid UTF-8 at byte 4" in p.stderr,
+      "bad UTF-8 on stdin named with its byte: %r" % p.stderr)
+p = run("score", "Buy now", "--channel", ok=False)
+check(p.returncode == 2 and "--channel needs a value" in p.stderr, "missing option value named")
+p = run("score", "Order today and save 10%!!! FREE", "--channel", "email")
+check('found "Order today"' in p.stdout and 'spam words "Order today", "FREE"' in p.stdout
+      and not any(l.endswith(" ") for l in p.stdout.splitlines()),
+      "table output says why, without trailing spaces:\n" + p.stdout)
 
 # --- a workspace with the sample campaigns --------------------------------
 db = os.path.join(TMP, "score.db")
