@@ -256,6 +256,14 @@ int cmd_abtest(struct cli *cli, int argc, char **argv)
 				cli_usage("abtest", "--arm wants NAME:VISITORS:CONVERSIONS, not '%s'", arm_args[i]);
 				goto usage;
 			}
+			int dup = 0;
+			for (int j = 0; j < d->narms; j++)
+				dup |= strcmp(d->arm[j], nm) == 0;
+			if (dup) {
+				cli_usage("abtest", "arm '%s' is given twice (one --arm per arm)", nm);
+				free(nm);
+				goto usage;
+			}
 			int r = exp_data_add(d, nm, NULL, n, c, -1, NAN, NAN, &err);
 			free(nm);
 			if (r)

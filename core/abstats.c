@@ -614,9 +614,19 @@ static const char *arm_label(const struct ab_input *in, int i, char *buf, size_t
 	return buf;
 }
 
+/* "arm 'B'" (or "arm 2") for error messages. */
+static const char *arm_quoted(const struct ab_input *in, int i, char *buf, size_t n)
+{
+	if (in->name[i] && in->name[i][0])
+		snprintf(buf, n, "arm '%.60s'", in->name[i]);
+	else
+		snprintf(buf, n, "arm %d", i + 1);
+	return buf;
+}
+
 static int load_totals(const struct ab_input *in, int64_t *n, int64_t *c, struct cl_err *err)
 {
-	char lb[32];
+	char lb[80];
 	int k = in->narms;
 	for (int i = 0; i < k; i++) {
 		n[i] = in->n[i];
@@ -630,7 +640,7 @@ static int load_totals(const struct ab_input *in, int64_t *n, int64_t *c, struct
 		for (int d = 0; d < in->ndays; d++)
 			for (int i = 0; i < k; i++) {
 				int64_t dn = in->day_n[d * k + i], dc = in->day_conv[d * k + i];
-				const char *nm = arm_label(in, i, lb, sizeof lb);
+				const char *nm = arm_quoted(in, i, lb, sizeof lb);
 				if (dn < 0 || dc < 0)
 					return cl_err_set(err, CL_EINVAL,
 					                  "%s, look %d: negative visitors or conversions", nm, d + 1);
@@ -643,7 +653,7 @@ static int load_totals(const struct ab_input *in, int64_t *n, int64_t *c, struct
 			}
 	}
 	for (int i = 0; i < k; i++)
-		if (check_counts(n[i], c[i], arm_label(in, i, lb, sizeof lb), err))
+		if (check_counts(n[i], c[i], arm_quoted(in, i, lb, sizeof lb), err))
 			return -1;
 	return 0;
 }

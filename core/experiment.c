@@ -224,7 +224,66 @@ static int parse_money(const char *s, double *out)
 	return 0;
 }
 
-/* Sort the rows by day label (ISO dates sort as text). */
+/* The year of a day label written day-first or month-first with the year
+ * last (11/20/2026, 20.11.2026), else -1; *rest gets the length before it. */
+static int year_last(const char *s, size_t *rest)
+{
+	size_t n = strlen(s);
+	if (n < 8 || !strchr("/.-", s[n - 5]) || !isdigit((unsigned char)s[0]))
+		return -1;
+	for (size_t i = n - 4; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+	*rest = n - 5;
+	return atoi(s + n - 4);
+}
+
+/* Compare two strings with runs of digits compared as numbers ("day 2" <
+ * "day 10", "2" < "10"); ISO dates compare as text does. */
+static int natural_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i = 0, j = 0;
+	while (i < an && j < bn) {
+		if (isdigit((unsigned char)a[i]) && isdigit((unsigned char)b[j])) {
+			while (i < an && a[i] == '0' && i + 1 < an && isdigit((unsigned char)a[i + 1]))
+				i++;
+			while (j < bn && b[j] == '0' && j + 1 < bn && isdigit((unsigned char)b[j + 1]))
+				j++;
+			size_t si = i, sj = j;
+			while (i < an && isdigit((unsigned char)a[i]))
+				i++;
+			while (j < bn && isdigit((unsigned char)b[j]))
+				j++;
+			if (i - si != j - sj)
+				return i - si < j - sj ? -1 : 1;
+			int c = memcmp(a + si, b + sj, i - si);
+			if (c)
+				return c;
+		} else {
+			if (a[i] != b[j])
+				return (unsigned char)a[i] < (unsigned char)b[j] ? -1 : 1;
+			i++;
+			j++;
+		}
+	}
+	return (i < an) - (j < bn);
+}
+
+/* Day labels in time order: ISO dates and day numbers ("10" after "9"), and
+ * dates with the year last ordered by year first. */
+static int day_cmp(const char *a, const char *b)
+{
+	size_t ra, rb;
+	int ya = year_last(a, &ra), yb = year_last(b, &rb);
+	if (ya >= 0 && yb >= 0) {
+		if (ya != yb)
+			return ya < yb ? -1 : 1;
+		return natural_cmp(a, ra, b, rb);
+	}
+	return natural_cmp(a, strlen(a), b, strlen(b));
+}
+
+/* Sort the rows by day label (day_cmp: ISO dates, day numbers, year-last dates). */
 static void sort_days(struct exp_data *d)
 {
 	int k = d->narms, nd = d->ndays;
@@ -234,7 +293,7 @@ static void sort_days(struct exp_data *d)
 	for (int t = 0; t < nd; t++)
 		ord[t] = t;
 	for (int t = 1; t < nd; t++)   /* insertion sort: days arrive mostly in order */
-		for (int j = t; j > 0 && strcmp(d->day[ord[j - 1]], d->day[ord[j]]) > 0; j--) {
+		for (int j = t; j > 0 && day_cmp(d->day[ord[j - 1]], d->day[ord[j]]) > 0; j--) {
 			int v = ord[j];
 			ord[j] = ord[j - 1];
 			ord[j - 1] = v;

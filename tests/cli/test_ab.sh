@@ -75,6 +75,9 @@ expect_err "conversions (101) exceed visitors (100)" "$C" abtest --arm A:100:5 -
 expect_err "must not be negative" "$C" abtest --arm A:100:-5 --arm B:100:5
 expect_err "control arm 'Z' is not among the arms" "$C" abtest --arm A:100:5 --arm B:100:5 --control Z
 expect_err "at least two arms" "$C" abtest --arm A:100:5
+expect_err "arm 'A' is given twice" "$C" abtest --arm A:100:5 --arm A:100:6
+expect_err "arm 'B': visitors must be positive" "$C" abtest --arm A:100:5 --arm B:0:0
+expect_err "--alpha needs a value" "$C" abtest --arm A:100:5 --arm B:100:6 --alpha
 expect_err "NAME:VISITORS:CONVERSIONS" "$C" abtest --arm A:100
 expect_err "--split" "$C" abtest --arm A:100:5 --arm B:100:5 --split 50,30,20
 expect_err "alpha" "$C" abtest --arm A:100:5 --arm B:100:5 --alpha 2

@@ -317,11 +317,11 @@ static void test_bad_input(void **state)
 	struct cl_err err = {0};
 	struct ab_input in = { .narms = 2, .name = { "A", "B" }, .n = { 0, 100 }, .conv = { 0, 5 } };
 	assert_int_equal(ab_analyze(&in, &r, NULL, &err), -1);
-	assert_non_null(strstr(err.msg, "A: visitors must be positive"));
+	assert_non_null(strstr(err.msg, "arm 'A': visitors must be positive"));
 	in.n[0] = 100;
 	in.conv[1] = 101;
 	assert_int_equal(ab_analyze(&in, &r, NULL, &err), -1);
-	assert_non_null(strstr(err.msg, "B: conversions (101) exceed visitors (100)"));
+	assert_non_null(strstr(err.msg, "arm 'B': conversions (101) exceed visitors (100)"));
 	in.conv[1] = -1;
 	assert_int_equal(ab_analyze(&in, &r, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "negative"));

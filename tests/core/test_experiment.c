@@ -61,6 +61,34 @@ static void test_read_csv_days(void **state)
 	free(p);
 }
 
+/* Day labels come back in time order: day numbers as numbers, dates with the
+ * year last by year first (sequential looks depend on the order). */
+static void test_read_csv_day_order(void **state)
+{
+	(void)state;
+	struct exp_data *d;
+	struct cl_err err = {0};
+	char *p = write_tmp("dayn.csv", "day,arm,n,conversions\n"
+	                                "10,A,100,5\n10,B,100,6\n2,A,100,5\n2,B,100,6\n"
+	                                "1,A,100,5\n1,B,100,6\n");
+	assert_int_equal(exp_data_read_csv(p, NULL, 0, &d, &err), 0);
+	assert_int_equal(d->ndays, 3);
+	assert_string_equal(d->day[0], "1");
+	assert_string_equal(d->day[1], "2");
+	assert_string_equal(d->day[2], "10");
+	exp_data_free(d);
+	free(p);
+	p = write_tmp("dayus.csv", "date,arm,n,conversions\n"
+	                           "1/5/2027,A,100,5\n12/20/2026,A,100,5\n12/3/2026,A,100,5\n"
+	                           "1/5/2027,B,100,5\n12/20/2026,B,100,5\n12/3/2026,B,100,5\n");
+	assert_int_equal(exp_data_read_csv(p, NULL, 0, &d, &err), 0);
+	assert_string_equal(d->day[0], "12/3/2026");
+	assert_string_equal(d->day[1], "12/20/2026");
+	assert_string_equal(d->day[2], "1/5/2027");
+	exp_data_free(d);
+	free(p);
+}
+
 static void test_read_csv_map_and_errors(void **state)
 {
 	struct exp_data *d;
@@ -180,6 +208,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_csv_days),
+		cmocka_unit_test(test_read_csv_day_order),
 		cmocka_unit_test(test_read_csv_map_and_errors),
 		cmocka_unit_test(test_store_link_analyze),
 	};
