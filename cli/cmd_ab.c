@@ -88,7 +88,7 @@ static void print_analysis(const struct exp_analysis *a)
 	double lvl = 100 * (1 - r->alpha);
 
 	if (a->meta.simulated)
-		printf("SIMULATED — these results come from copylab's audience simulator, not real traffic\n");
+		printf("SIMULATED: these results come from copylab's audience simulator, not real traffic\n");
 	if (a->meta.name)
 		printf("experiment  %s%s\n", a->meta.name, a->meta.simulated ? "  [SIMULATED]" : "");
 	if (a->planned_total > 0)
@@ -835,7 +835,7 @@ int cmd_simulate(struct cli *cli, int argc, char **argv)
 		cJSON_AddItemToObject(o, "analysis", exp_analysis_json(a));
 		cli_print_json(o);
 	} else {
-		printf("SIMULATED — %ld days x %ld visitors, policy %s, seed %ld%s\n", days, daily, pname,
+		printf("SIMULATED: %ld days x %ld visitors, policy %s, seed %ld%s\n", days, daily, pname,
 		       seed, have_seed ? "" : " (default)");
 		printf("audience    %s\n", setup.note);
 		if (!setup.direct)

@@ -30,7 +30,7 @@ static void print_variant(const struct gen_variant *v)
 	iterate_label(v->idx, label, sizeof label);
 	printf("%-3s #%lld  %.0f ms", label, v->id, v->latency_ms);
 	if (v->tokens_in >= 0 || v->tokens_out >= 0)
-		printf("  %ld→%ld tok", v->tokens_in, v->tokens_out);
+		printf("  %ld->%ld tok", v->tokens_in, v->tokens_out);
 	if (v->cost > 0)
 		printf("  $%.5f", v->cost);
 	if (v->cached)
@@ -260,7 +260,7 @@ int cmd_generate(struct cli *cli, int argc, char **argv)
 	if (!ui.json) {
 		printf("run %lld: %d variant%s from %s (%s)%s\n", gen_job_run_id(job), ui.n,
 		       ui.n == 1 ? "" : "s", gen_job_provider(job), gen_job_model(job),
-		       gen_job_local(job) ? " — offline, no model called" : "");
+		       gen_job_local(job) ? " (offline, no model called)" : "");
 		if (gen_job_redactions(job))
 			printf("redacted %zu personal value%s before sending\n", gen_job_redactions(job),
 			       gen_job_redactions(job) == 1 ? "" : "s");

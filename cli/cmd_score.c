@@ -8,6 +8,8 @@
 #include "core/plugin.h"
 #include "core/predict.h"
 #include "core/score.h"
+#include "core/generate.h"
+#include "core/textstat.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +18,17 @@
 #include <strings.h>
 #include <unistd.h>
 #include <math.h>
+
+/* True when the locale speaks UTF-8; our own marks fall back to ASCII otherwise. */
+static int utf8_locale(void)
+{
+	const char *v = getenv("LC_ALL");
+	if (!v || !*v)
+		v = getenv("LC_CTYPE");
+	if (!v || !*v)
+		v = getenv("LANG");
+	return v && (strcasestr(v, "utf-8") || strcasestr(v, "utf8"));
+}
 
 /* A usage error for an argument no branch took: an option of this file that
  * takes a value got none ("--table" last), else it is unknown. Returns 2. */
@@ -427,6 +440,42 @@ out:
 
 /* ---- eval ---- */
 
+/* "B  Spring Longjing is here: …" — the variant's letter and the start of its
+ * copy (the first text field of a JSON reply), cut to max display columns,
+ * one line. Caller frees. */
+static char *eval_snippet(const char *text, int idx, size_t max)
+{
+	struct sbuf sb = SBUF_INIT;
+	cJSON *j = text ? cJSON_Parse(text) : NULL;
+	const char *s = text ? text : "";
+	const cJSON *f;
+	cJSON_ArrayForEach(f, j)
+		if (cJSON_IsString(f) && *f->valuestring) {
+			s = f->valuestring;
+			break;
+		}
+	if (idx >= 0 && idx < 26)
+		sbuf_addf(&sb, "%c  ", 'A' + idx);
+	size_t w = 0, n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = ts_decode(s + i, n - i, &cp);
+		int cw = cp == '\n' || cp == '\r' || cp == '\t' ? 1 : ts_cp_width(cp);
+		if (w + (size_t)cw > max - 1 && i + k < n) {
+			sbuf_adds(&sb, utf8_locale() ? "…" : "...");
+			break;
+		}
+		if (cp == '\n' || cp == '\r' || cp == '\t')
+			sbuf_addc(&sb, ' ');
+		else if (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp < 0xa0))
+			sbuf_add(&sb, s + i, k);
+		w += (size_t)cw;
+		i += k;
+	}
+	cJSON_Delete(j);
+	return sbuf_detach(&sb);
+}
+
 struct eval_collect {
 	cJSON *arr;
 	double *comp;
@@ -551,9 +600,25 @@ int cmd_eval(struct cli *cli, int argc, char **argv)
 			printf("predicted: click-rate model, cross-validated Spearman %.2f [%.2f, %.2f] on %zu campaigns\n",
 			       m->spearman, m->spearman_lo, m->spearman_hi, m->n);
 		}
-		printf("rank  variant  composite\n");
-		for (size_t i = 0; i < col.n; i++)
-			printf("%4zu  %7lld  %.3f\n", i + 1, col.ids[order[i]], col.comp[order[i]]);
+		struct gen_variant *vs = NULL;
+		size_t nv = 0;
+		struct cl_err e2 = {0};
+		if (gen_variants_list(ws, run, &vs, &nv, &e2))
+			nv = 0;
+		printf("rank  variant  composite  copy\n");
+		for (size_t i = 0; i < col.n; i++) {
+			const char *txt = NULL;
+			int idx = -1;
+			for (size_t k = 0; k < nv; k++)
+				if (vs[k].id == col.ids[order[i]]) {
+					txt = vs[k].text;
+					idx = vs[k].idx;
+				}
+			char *snip = eval_snippet(vs && txt ? txt : NULL, idx, 60);
+			printf("%4zu  %7lld  %9.3f  %s\n", i + 1, col.ids[order[i]], col.comp[order[i]], snip);
+			free(snip);
+		}
+		gen_variants_free(vs, nv);
 	}
 	free(order);
 	rc = 0;
@@ -637,9 +702,10 @@ int cmd_predictor(struct cli *cli, int argc, char **argv)
 		else {
 			printf("predicted click rate %.3f%% (better than %.0f%% of past campaigns)\n", ctr * 100,
 			       predictor_percentile(p, ctr) * 100);
-			printf("validation: cross-validated Spearman %.2f [95%% CI %.2f, %.2f], R² %.3f, n %zu — %s\n",
+			printf("validation: cross-validated Spearman %.2f [95%% CI %.2f, %.2f], %s %.3f, n %zu: %s\n",
 			       predictor_metrics(p)->spearman, predictor_metrics(p)->spearman_lo,
-			       predictor_metrics(p)->spearman_hi, predictor_metrics(p)->r2, predictor_metrics(p)->n,
+			       predictor_metrics(p)->spearman_hi, utf8_locale() ? "R²" : "R2",
+			       predictor_metrics(p)->r2, predictor_metrics(p)->n,
 			       cJSON_GetObjectItem(m, "verdict")->valuestring);
 			cJSON_Delete(o);
 		}
@@ -650,7 +716,7 @@ int cmd_predictor(struct cli *cli, int argc, char **argv)
 		printf("click-rate model on table '%s' (%zu campaigns, %d-fold cross-validation)\n",
 		       predictor_source(p), x->n, x->folds);
 		printf("  Spearman rho  %.3f  [95%% CI %.3f, %.3f]\n", x->spearman, x->spearman_lo, x->spearman_hi);
-		printf("  R²            %.3f\n", x->r2);
+		printf("  %s            %.3f\n", utf8_locale() ? "R²" : "R2", x->r2);
 		printf("  MSE           %.3g  (constant baseline %.3g)\n", x->mse, x->baseline_mse);
 		printf("  verdict       %s\n", cJSON_GetObjectItem(m, "verdict")->valuestring);
 		cJSON_Delete(m);
@@ -687,19 +753,20 @@ int cmd_calibrate(struct cli *cli, int argc, char **argv)
 	if (json)
 		cli_print_json(calibrate_json(&r));
 	else {
-		printf("calibration against %zu A/B arms in %zu experiments%s\n", r.arms, r.experiments,
+		printf("calibration against %zu A/B arm%s in %zu experiment%s%s\n", r.arms,
+		       r.arms == 1 ? "" : "s", r.experiments, r.experiments == 1 ? "" : "s",
 		       sim ? " (SIMULATED experiments included)" : "");
 		if (!r.n)
 			printf("no A/B arms are linked to scored variants yet: run `copylab eval RUN`, then "
 			       "import results with `copylab abimport FILE --experiment NAME --run RUN`\n");
 		for (size_t i = 0; i < r.n; i++) {
 			const struct calib_row *c = &r.v[i];
-			if (isnan(c->lo))
-				printf("  %-16s n %-4zu rho %-6s               %s\n", c->scorer, c->n,
-				       isnan(c->rho) ? "-" : "", c->verdict);
-			else
-				printf("  %-16s n %-4zu rho %+.2f [%+.2f, %+.2f]  %s\n", c->scorer, c->n, c->rho,
-				       c->lo, c->hi, c->verdict);
+			char rho[16] = "-", ci[40] = "";
+			if (!isnan(c->rho))
+				snprintf(rho, sizeof rho, "%+.2f", c->rho);
+			if (!isnan(c->lo) && !isnan(c->hi))
+				snprintf(ci, sizeof ci, "[%+.2f, %+.2f]", c->lo, c->hi);
+			printf("  %-16s n %-4zu rho %-5s %-14s  %s\n", c->scorer, c->n, rho, ci, c->verdict);
 		}
 	}
 	calibrate_report_free(&r);

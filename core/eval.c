@@ -295,8 +295,10 @@ struct arm_obs {
 
 static const char *verdict_for(size_t n, double rho, double lo, double hi)
 {
-	if (n < 4 || isnan(rho))
+	if (n < 4)
 		return "too few arms to tell: needs at least 4 A/B arms linked to scored variants";
+	if (isnan(rho))
+		return "cannot tell: the score (or the rate) is the same on every arm";
 	if (lo > 0)
 		return rho >= 0.5 ? "trust it: its scores track observed results well"
 		                  : "some signal: higher scores tended to do better, loosely";

@@ -145,6 +145,14 @@ check(ev["judge"]["fallback"] is True and ev["judge"]["provider"] == "offline",
 check(len(ev["variants"]) == 4 and len(ev["ranking"]) == 4, "eval scores and ranks every variant")
 j = next(x for x in ev["variants"][0]["scores"] if x["scorer"] == "judge")
 check(j["detail"]["fallback"] is True and "offline" in j["detail"]["note"], "judge detail says fallback")
+p = run("eval", "1", db=db, env={"LANG": "C.UTF-8", "LC_ALL": ""})
+rows = p.stdout.splitlines()[p.stdout.splitlines().index(next(l for l in p.stdout.splitlines()
+                                                             if l.startswith("rank")))+1:]
+check(len(rows) == 4 and all(len(r.split()) > 4 and r.split()[3] in "ABCD" for r in rows),
+      "eval table shows each variant's letter and copy:\n" + p.stdout)
+p = run("eval", "1", db=db, env={"LANG": "C", "LC_ALL": ""})
+check(all(ord(ch) < 128 for l in p.stdout.splitlines() if l[:4].strip().isdigit()
+          for ch in l.split("  ")[0]) and "\u2026" not in p.stdout, "eval under LANG=C cuts with ...")
 con = sqlite3.connect(db)
 n = con.execute("SELECT count(DISTINCT variant_id) FROM cl_scores WHERE scorer='composite'").fetchone()[0]
 check(n == 4, "eval stores scores in cl_scores")

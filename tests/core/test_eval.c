@@ -226,6 +226,23 @@ static void test_calibrate(void **state)
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "scorers")), 1);
 	cJSON_Delete(j);
 	calibrate_report_free(&r);
+	/* a score that is the same on every arm: no rho, and the verdict says why
+	 * (not "too few arms" when there are seven) */
+	exec(ws, "INSERT INTO cl_scores(variant_id, scorer, value) VALUES"
+	         " (1,'emoji',0.8),(2,'emoji',0.8),(3,'emoji',0.8),(4,'emoji',0.8),(5,'emoji',0.8),"
+	         " (6,'emoji',0.8),(7,'emoji',0.8);");
+	assert_int_equal(calibrate_run(ws, 0, &r, &err), 0);
+	int seen_emoji = 0;
+	for (size_t i = 0; i < r.n; i++)
+		if (strcmp(r.v[i].scorer, "emoji") == 0) {
+			seen_emoji = 1;
+			assert_int_equal(r.v[i].n, 7);
+			assert_true(isnan(r.v[i].rho));
+			assert_non_null(strstr(r.v[i].verdict, "same on every arm"));
+		}
+	assert_true(seen_emoji);
+	calibrate_report_free(&r);
+	exec(ws, "DELETE FROM cl_scores WHERE scorer = 'emoji'");
 	/* with the simulated experiment: 9 arms */
 	assert_int_equal(calibrate_run(ws, 1, &r, &err), 0);
 	assert_int_equal(r.arms, 9);
