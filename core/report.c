@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <cjson/cJSON.h>
 
+#include "core/config.h"
 #include "core/experiment.h"
 #include "core/iterate.h"
 #include "core/redact.h"
@@ -237,21 +238,49 @@ static int secret_name(const char *name, size_t n)
 		if (n >= t && strncasecmp(name + n - t, tails[i], t) == 0)
 			return 1;
 	}
-	return memmem(name, n, "API_KEY", 7) != NULL || memmem(name, n, "SECRET", 6) != NULL;
+	static const char *const parts[] = { "API_KEY", "APIKEY", "SECRET", "TOKEN" };
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		size_t t = strlen(parts[i]);
+		for (size_t j = 0; j + t <= n; j++)
+			if (strncasecmp(name + j, parts[i], t) == 0)
+				return 1;
+	}
+	return 0;
 }
 
+static void add_secret(struct rep *R, const char *name, size_t namelen, const char *value)
+{
+	if (!value || strlen(value) < 8)
+		return;
+	for (size_t i = 0; i < R->nsecret; i++)
+		if (strcmp(R->secret[i], value) == 0)
+			return;
+	R->secret = xreallocarray(R->secret, R->nsecret + 1, sizeof *R->secret);
+	R->secret_name = xreallocarray(R->secret_name, R->nsecret + 1, sizeof *R->secret_name);
+	R->secret[R->nsecret] = xstrdup(value);
+	R->secret_name[R->nsecret] = xstrndup(name, namelen);
+	redactor_add_literal(R->red, value, "key");
+	R->nsecret++;
+}
+
+/* Every key-like environment value, and the value of each variable that
+ * config.json names as a provider's key (whatever that variable is called). */
 static void gather_secrets(struct rep *R)
 {
 	for (char **e = environ; e && *e; e++) {
 		const char *eq = strchr(*e, '=');
-		if (!eq || !secret_name(*e, (size_t)(eq - *e)) || strlen(eq + 1) < 8)
-			continue;
-		R->secret = xreallocarray(R->secret, R->nsecret + 1, sizeof *R->secret);
-		R->secret_name = xreallocarray(R->secret_name, R->nsecret + 1, sizeof *R->secret_name);
-		R->secret[R->nsecret] = xstrdup(eq + 1);
-		R->secret_name[R->nsecret] = xstrndup(*e, (size_t)(eq - *e));
-		redactor_add_literal(R->red, eq + 1, "key");
-		R->nsecret++;
+		if (eq && secret_name(*e, (size_t)(eq - *e)))
+			add_secret(R, *e, (size_t)(eq - *e), eq + 1);
+	}
+	struct cl_config *cfg = NULL;
+	struct cl_err e = {0};
+	if (config_load(NULL, &cfg, &e) == 0) {
+		for (size_t i = 0; i < cfg->nproviders; i++) {
+			const char *env = cfg->providers[i]->key_env;
+			if (env && *env)
+				add_secret(R, env, strlen(env), getenv(env));
+		}
+		config_free(cfg);
 	}
 }
 

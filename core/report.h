@@ -13,8 +13,9 @@
  * Everything from data or a model goes through a redactor (core/redact.h:
  * e-mails, phones, long numbers, personal columns and the bound row's
  * personal values) and is escaped; the values of environment variables that
- * hold keys or secrets are replaced too, and a report that would still
- * contain one is refused.
+ * hold keys or secrets (by name: *_KEY, *TOKEN*, *SECRET*, *APIKEY*, *_PASS*,
+ * and every api_key_env that config.json names) are replaced too, and a
+ * report that would still contain one is refused.
  */
 #ifndef CL_REPORT_H
 #define CL_REPORT_H

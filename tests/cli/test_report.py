@@ -218,6 +218,18 @@ run("report", "--run", str(rid), "--out", leak, env_extra={"MY_SERVICE_TOKEN": "
 lt = open(leak, encoding="utf-8").read() if os.path.exists(leak) else ""
 if "favourite tea" in lt or "[redacted key]" not in lt:
     fail("a key-like environment value in the data was not redacted")
+# ...so is the value of whatever variable config.json names as a provider's key.
+cfgdir = os.path.join(T, "cfg")
+os.makedirs(os.path.join(cfgdir, "copylab"), exist_ok=True)
+with open(os.path.join(cfgdir, "copylab", "config.json"), "w") as f:
+    json.dump({"providers": {"local": {"type": "openai", "base_url": "http://127.0.0.1:9/v1",
+                                       "api_key_env": "LLM_CRED"}}}, f)
+leak3 = os.path.join(T, "leak3.md")
+run("report", "--run", str(rid), "--out", leak3,
+    env_extra={"XDG_CONFIG_HOME": cfgdir, "LLM_CRED": "favourite tea"})
+lt = open(leak3, encoding="utf-8").read() if os.path.exists(leak3) else ""
+if "favourite tea" in lt or "[redacted key]" not in lt:
+    fail("the value of config.json's api_key_env variable was not redacted")
 # ...and a report that would still hold one (here: our own label text) is refused.
 p = run("report", "--out", os.path.join(T, "leak2.html"), ok=False,
         env_extra={"MY_SERVICE_TOKEN": "Iteration history"})
