@@ -368,6 +368,18 @@ int cmd_plugins(struct cli *cli, int argc, char **argv)
 		rc = try_export(cli, h, argc - first, argv + first);
 	else
 		rc = try_import(cli, h, argc - first, argv + first);
+	if (strcmp(sub, "list") != 0) {
+		/* A plugin that was refused, or crashed, hung or wrote garbage
+		 * during the command, is said so on stderr; the command went on. */
+		char *why = plugin_host_problems(h);
+		for (char *line = why, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+			nl = strchr(line, '\n');
+			if (nl)
+				*nl = '\0';
+			fprintf(stderr, "copylab: warning: %s\n", line);
+		}
+		free(why);
+	}
 	plugin_host_free(h);
 	return rc;
 }

@@ -1636,6 +1636,23 @@ const char *plugin_state_name(int state)
 	return "unknown";
 }
 
+char *plugin_host_problems(const struct plugin_host *h)
+{
+	struct sbuf sb = SBUF_INIT;
+	for (size_t i = 0; i < plugin_count(h); i++) {
+		const struct plugin *pl = h->p[i];
+		if (pl->state == PLUGIN_LOADED || pl->state == PLUGIN_SHADOWED)
+			continue;
+		sbuf_addf(&sb, "%splugin '%s' is %s: %s", sb.len ? "\n" : "", pl->name,
+		          plugin_state_name(pl->state), sbuf_str(&pl->message));
+	}
+	if (!sb.len) {
+		sbuf_free(&sb);
+		return NULL;
+	}
+	return sbuf_detach(&sb);
+}
+
 cJSON *plugin_host_json(const struct plugin_host *h)
 {
 	static const char *const kinds[] = { "scorer", "provider", "importer", "exporter" };

@@ -97,6 +97,11 @@ void plugin_get(const struct plugin_host *h, size_t i, struct plugin_info *out);
 const char *plugin_registered(const struct plugin_host *h, size_t i, const char *kind, size_t j);
 /* State name: "loaded", "refused", "failed", "disabled", "shadowed". */
 const char *plugin_state_name(int state);
+/* What went wrong with plugins, for a front end to show after a command:
+ * one line per plugin that is refused, failed or disabled (shadowed ones are
+ * fine), "plugin 'NAME' is STATE: WHY", lines joined by '\n'. NULL when every
+ * plugin is loaded. Caller frees. */
+char *plugin_host_problems(const struct plugin_host *h);
 /* The `copylab plugins --json` array; caller frees. */
 cJSON *plugin_host_json(const struct plugin_host *h);
 

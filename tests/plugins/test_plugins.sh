@@ -62,6 +62,26 @@ out=$(COPYLAB_PLUGIN_PATH="$T/broken:$T/plugins" "$C" plugins score --json "Orde
 	fail "score with broken plugins exited $?"
 has "$out" '"scorer":"jargon"' "score beside broken plugins"
 
+# --- a plugin that answers describe, then hangs on its first score: killed
+#     after the timeout, said so on stderr, and the built-ins still score.
+mkdir -p "$T/hang"
+cat > "$T/hang/stall" <<'PY'
+#!/usr/bin/env python3
+import json, sys, time
+for line in sys.stdin:
+    r = json.loads(line)
+    if r["type"] == "describe":
+        print(json.dumps({"id": r["id"], "ok": True, "name": "stall", "scorers": ["stall"]}), flush=True)
+    else:
+        time.sleep(60)
+PY
+chmod +x "$T/hang/stall"
+out=$(COPYLAB_PLUGIN_PATH="$T/hang" COPYLAB_PLUGIN_TIMEOUT_MS=800 "$C" plugins score --json "Order today." 2>"$T/hang.err") ||
+	fail "score with a hanging plugin exited $?"
+has "$out" '"scorer":"readability"' "built-ins score beside a hanging plugin"
+case $out in *'"scorer":"stall"'*) fail "a hung scorer still gave a score: $out" ;; esac
+has "$(cat "$T/hang.err")" "plugin 'stall' is disabled: did not answer a score request within 800 ms" "hang reported"
+
 # --- scorers beside the built-ins
 out=$("$C" plugins score --json "Leverage our synergy: cutting-edge tea for your holistic day. Order today.") ||
 	fail "plugins score exited $?"
