@@ -33,6 +33,7 @@ struct dp {
 	struct segment *segs;
 	size_t       nsegs;
 	int          segs_loading;
+	int          segs_again;   /* segments changed while a count ran: count again */
 	int          list_sel, list_top, list_focus;
 	/* the grid */
 	struct browse *b;
@@ -41,6 +42,7 @@ struct dp {
 	int          counting;
 	int          row, col, left;   /* cursor row in the window, cursor column, first scrolled column */
 	int         *widths;
+	int         *decs;         /* decimals shown for a REAL column (grow like widths) */
 	int          mode;
 	int          busy;         /* an index build for a sort is running */
 	/* frequency table */
@@ -94,14 +96,72 @@ static void fix_cursor(struct dp *d)
 		d->row = 0;
 }
 
+#define MAX_DECS 6
+
+/* Decimals in SQLite's text of a REAL ("16256.6" has 1); -1 when it is not a
+ * plain decimal (exponent, inf, nan) and is shown as it is. */
+static int real_decimals(const char *s)
+{
+	const char *dot = NULL;
+	int n = 0;
+	if (*s == '-')
+		s++;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s == '.' && !dot)
+			dot = s;
+		else if (*s < '0' || *s > '9')
+			return -1;
+		else if (dot)
+			n++;
+	}
+	return n > MAX_DECS ? MAX_DECS : n;
+}
+
+/* The text a grid cell shows: a REAL with the column's decimals and thousands
+ * separators (16,256.60 beside 15,956.11), anything else as stored. */
+static const char *cell_text(struct dp *d, int r, int c, char *buf, size_t len)
+{
+	const char *s = browse_cell(d->b, r, c);
+	if (!s || browse_cell_type(d->b, r, c) != SQLITE_FLOAT || real_decimals(s) < 0)
+		return s;
+	char num[64], *dot;
+	double v = strtod(s, NULL);
+	snprintf(num, sizeof num, "%.*f", d->decs[c], v < 0 ? -v : v);
+	/* -0.00 would read as a loss: only a value that shows as non-zero keeps its sign. */
+	int neg = v < 0 && strspn(num, "0.") != strlen(num);
+	dot = strchr(num, '.');
+	size_t ilen = dot ? (size_t)(dot - num) : strlen(num), j = 0;
+	if (ilen + strlen(num) + 16 > len)
+		return s;
+	if (neg)
+		buf[j++] = '-';
+	for (size_t i = 0; i < ilen; i++) {
+		if (i && (ilen - i) % 3 == 0)
+			buf[j++] = ',';
+		buf[j++] = num[i];
+	}
+	snprintf(buf + j, len - j, "%s", num + ilen);
+	return buf;
+}
+
 /* Widen columns to fit what the window shows (never narrow while paging). */
 static void update_widths(struct dp *d)
 {
 	int nc, nr;
+	char fb[96];
 	if (!d->b)
 		return;
 	nc = browse_ncols(d->b);
 	nr = browse_nrows(d->b);
+	for (int c = 0; c < nc; c++)
+		for (int r = 0; r < nr; r++) {
+			const char *s = browse_cell(d->b, r, c);
+			int k = s && browse_cell_type(d->b, r, c) == SQLITE_FLOAT ? real_decimals(s) : -1;
+			if (k > d->decs[c])
+				d->decs[c] = k;
+		}
 	for (int c = 0; c < nc; c++) {
 		int w = d->widths[c];
 		if (w == 0) {
@@ -110,7 +170,7 @@ static void update_widths(struct dp *d)
 				w += 2;
 		}
 		for (int r = 0; r < nr; r++) {
-			const char *s = browse_cell(d->b, r, c);
+			const char *s = cell_text(d, r, c, fb, sizeof fb);
 			int cw = s ? tui_text_width(s) : 1;
 			if (cw > w)
 				w = cw;
@@ -235,6 +295,8 @@ static int segs_work(struct tjob *j, struct workspace *ws, void *arg, struct cl_
 	return segment_list(ws, &s->segs, &s->n, err);
 }
 
+static void load_segments(struct dp *d);
+
 static void segs_finish(struct app *a, void *arg, int rc, const struct cl_err *err)
 {
 	struct segs_arg *s = arg;
@@ -249,13 +311,22 @@ static void segs_finish(struct app *a, void *arg, int rc, const struct cl_err *e
 	}
 	pane_dirty(d->p);
 	free(s);
+	/* A segment came or went while this count ran (the first-run import adds
+	 * loyal-east): what it read may predate that, so count once more. */
+	if (d->segs_again) {
+		d->segs_again = 0;
+		if (rc == 0)
+			load_segments(d);
+	}
 }
 
 static void load_segments(struct dp *d)
 {
 	struct segs_arg *s;
-	if (d->segs_loading)
+	if (d->segs_loading) {
+		d->segs_again = 1;
 		return;
+	}
 	s = xcalloc(1, sizeof *s);
 	s->d = d;
 	d->segs_loading = 1;
@@ -267,6 +338,7 @@ static void close_view(struct dp *d)
 	browse_free(d->b);
 	d->b = NULL;
 	FREE(&d->widths);
+	FREE(&d->decs);
 	FREE(&d->segment);
 	browse_freq_free(d->freq, d->nfreq);
 	d->freq = NULL;
@@ -296,6 +368,7 @@ static int open_table(struct dp *d, const char *name, const char *pred, const ch
 	d->b = b;
 	d->segment = segment ? xstrdup(segment) : NULL;
 	d->widths = xcalloc((size_t)browse_ncols(b) + 1, sizeof *d->widths);
+	d->decs = xcalloc((size_t)browse_ncols(b) + 1, sizeof *d->decs);
 	ti = table_index(d, name);
 	d->table_rows = ti >= 0 ? d->tables[ti].rows : -1;
 	if (ti >= 0)
@@ -690,14 +763,16 @@ static void grid_title(struct dp *d, char *buf, size_t len)
 static void draw_cell(struct dp *d, int y, int x, int r, int c, int width, int cursor_row)
 {
 	WINDOW *w = d->p->win;
-	const char *s = browse_cell(d->b, r, c);
+	char fb[96];
+	const char *s = cell_text(d, r, c, fb, sizeof fb);
 	int role = cursor_row ? (c == d->col ? TUI_CURSOR : TUI_SELECT) : TUI_NORMAL;
 	attr_t at = tui_attr(role);
 	wattr_set(w, at, PAIR_NUMBER(at), NULL);
 	mvwaddch(w, y, x, ' ');
 	if (!s) {
+		/* NULL sits where the column's values sit: right in a numeric one. */
 		wattr_on(w, tui_attr(TUI_DIM), NULL);
-		tui_put_cell(w, y, x + 1, tui_glyphs()->null, width, 0);
+		tui_put_cell(w, y, x + 1, tui_glyphs()->null, width, is_numeric(d, c));
 		wattr_set(w, at, PAIR_NUMBER(at), NULL);
 	} else {
 		int t = browse_cell_type(d->b, r, c);

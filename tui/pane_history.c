@@ -218,25 +218,42 @@ static void history_draw(struct pane *p)
 			rate[r] = hi->rounds[i].best_rate, have_rate = 1;
 	}
 	char *spark = chart_sparkline(best, nr, utf8);
-	char *rspark = have_rate ? chart_sparkline(rate, nr, utf8) : NULL;
+	/* A sparkline of one value says nothing: with a rate for one round only,
+	 * the title names that round and its rate instead. */
+	int nrate = 0, rate_round = 0;
+	for (int r = 0; r < nr; r++)
+		if (!isnan(rate[r]))
+			nrate++, rate_round = r;
+	char *rspark = NULL;
+	if (nrate >= 2) {
+		char *sp = chart_sparkline(rate, nr, utf8);
+		rspark = xasprintf(" · best observed rate by round %s", sp);
+		free(sp);
+	} else if (have_rate) {
+		rspark = xasprintf(" · observed rate: round %d only, best %.2f%%", rate_round + 1,
+		                   rate[rate_round] * 100);
+	}
 	const char *name = hi->rounds[0].prompt_name ? hi->rounds[0].prompt_name : "prompt text";
-	char *title = xasprintf("%s · %d round%s · best composite by round %s%s%s", s->all ? "every run" : name,
-	                        maxround, maxround == 1 ? "" : "s", spark,
-	                        rspark ? " · best observed rate " : "", rspark ? rspark : "");
+	char *title = xasprintf("%s · %d round%s · best composite by round %s%s", s->all ? "every run" : name,
+	                        maxround, maxround == 1 ? "" : "s", spark, rspark ? rspark : "");
 	tui_box_title(w, 0, 0, wd, wf_fold(title), 1);
 	free(title);
-	/* a line of figures under the title: round: best */
+	/* a line of figures under the title: round: best composite (best observed rate) */
 	struct sbuf fig = SBUF_INIT;
 	for (int r = 0; r < nr; r++) {
 		if (isnan(best[r]))
-			sbuf_addf(&fig, "R%d —  ", r + 1);
+			sbuf_addf(&fig, "R%d —", r + 1);
 		else
-			sbuf_addf(&fig, "R%d %.3f  ", r + 1, best[r]);
+			sbuf_addf(&fig, "R%d %.3f", r + 1, best[r]);
+		if (!isnan(rate[r]))
+			sbuf_addf(&fig, " (rate %.2f%%)", rate[r] * 100);
+		sbuf_adds(&fig, "  ");
 	}
+	char *figs = sbuf_detach(&fig);
 	wattrset(w, tui_attr(TUI_DIM));
-	tui_put_label(w, 1, 2, sbuf_str(&fig), wd - 4);
+	tui_put_label(w, 1, 2, wf_fold(figs), wd - 4);
 	wattrset(w, tui_attr(TUI_NORMAL));
-	sbuf_free(&fig);
+	free(figs);
 	free(spark);
 	free(rspark);
 	int rows = h - 3;

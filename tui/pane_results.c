@@ -307,14 +307,33 @@ static void draw_banner(WINDOW *w, int y, int x, int width, const struct exp_ana
 	}
 }
 
-static void draw_verdict(WINDOW *w, int y, int x, int width, const struct exp_analysis *an)
+/* The two verdicts, each wrapped to the width: "fixed horizon: …" then
+ * "sequential: …". Draws at most max lines from y (none when w is NULL) and
+ * returns how many lines the whole text takes. */
+static int draw_verdict(WINDOW *w, int y, int x, int width, int max, const struct exp_analysis *an)
 {
 	const struct ab_result *r = &an->res;
-	char *t = xasprintf("fixed horizon: %s · sequential: %s", r->verdict_text, r->seq_verdict_text);
-	wattrset(w, tui_attr(r->verdict == AB_WINNER ? TUI_OK : TUI_NORMAL) | A_BOLD);
-	tui_put_text(w, y, x, wf_fold(t), width);
-	wattrset(w, tui_attr(TUI_NORMAL));
-	free(t);
+	char *parts[2];
+	int used = 0;
+	parts[0] = wf_fold(xasprintf("fixed horizon: %s", r->verdict_text));
+	parts[1] = wf_fold(xasprintf("sequential: %s", r->seq_verdict_text));
+	for (int k = 0; k < 2; k++) {
+		struct wrap_line *wl;
+		size_t n = wrap_text(parts[k], width, &wl);
+		for (size_t i = 0; i < n; i++, used++) {
+			if (!w || used >= max)
+				continue;
+			int win = k == 0 ? r->verdict == AB_WINNER : r->seq_verdict == AB_WINNER;
+			wattrset(w, tui_attr(win ? TUI_OK : TUI_NORMAL) | (i == 0 ? A_BOLD : 0));
+			tui_put_textn(w, y + used, x + (i ? 2 : 0), parts[k] + wl[i].off, wl[i].len,
+			              width - (i ? 2 : 0));
+		}
+		free(wl);
+		free(parts[k]);
+	}
+	if (w)
+		wattrset(w, tui_attr(TUI_NORMAL));
+	return used;
 }
 
 /* The arm to headline: the winner, else the arm most likely best. */
@@ -403,10 +422,15 @@ static void results_draw(struct pane *p)
 		return;
 	}
 	int iw = wd - 2, ih = h - 2, k = r->narms, x = 1, y = 1;
+	/* Continuation lines are indented by 2: wrap to iw - 2 so they fit. */
+	int nv = draw_verdict(NULL, 0, 0, iw - 2, 0, an);
+	if (nv > 4)
+		nv = 4;
 	if (wd >= 110) {
 		int lw = iw * 52 / 100, rw = iw - lw - 1;
 		int top = 1 + k;                          /* intervals | table */
-		int chart_rows = ih - top - 1 - 1 - 2;    /* header of charts, banner + verdict */
+		/* gap, chart headers, a blank line, the banner and the verdict lines */
+		int chart_rows = ih - top - 1 - 1 - 1 - 1 - nv;
 		if (chart_rows > 14) chart_rows = 14;
 		if (chart_rows < 1) chart_rows = 1;
 		draw_intervals(w, y, x, lw, an);
@@ -416,7 +440,7 @@ static void results_draw(struct pane *p)
 		draw_cumulative(w, y, x + lw + 1, rw, chart_rows, an);
 		y += 1 + chart_rows + 1;
 	} else {
-		int fixed = (1 + k) * 2 + 2 + 2;          /* intervals, table, two chart headers, banner, verdict */
+		int fixed = (1 + k) * 2 + 2 + 1 + nv;     /* intervals, table, two chart headers, banner, verdict */
 		int chart_rows = (ih - fixed) / 2;
 		if (chart_rows > 10) chart_rows = 10;
 		draw_intervals(w, y, x, iw, an);
@@ -433,7 +457,7 @@ static void results_draw(struct pane *p)
 	if (y < h - 1)
 		draw_banner(w, y++, x, iw, an);
 	if (y < h - 1)
-		draw_verdict(w, y++, x, iw, an);
+		draw_verdict(w, y, x, iw - 2, h - 1 - y, an);
 }
 
 /* ---- keys ---- */
