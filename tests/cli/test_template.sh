@@ -83,7 +83,7 @@ out=$("$C" --db "$DB" template render promo --row items:3 --segment fans --var d
 echo "$out" | grep -q "^--- system ---" || fail "render shows the system message"
 echo "$out" | grep -q "You write for Shanlan." || fail "brand from the workspace"
 echo "$out" | grep -q "Reply with one JSON object" || fail "format instruction in the system message"
-echo "$out" | grep -q "Tell everyone about Jade Cup at 88 to FANS (1 people; city mostly Oslo (100%))." || fail "substitution: $out"
+echo "$out" | grep -q "Tell everyone about Jade Cup at 88.00 to FANS (1 people; city mostly Oslo (100%))." || fail "substitution: $out"
 echo "$out" | grep -q "Owner: Li Wei." || fail "owner before marking it personal: $out"
 echo "$out" | grep -q "Contact \[redacted email\] or \[redacted phone\]." || fail "redaction: $out"
 echo "$out" | grep -q "Deadline Friday." || fail "--var: $out"
