@@ -546,7 +546,8 @@ int cmd_eval(struct cli *cli, int argc, char **argv)
 	if (config_weights(set, &err) || env_from_ws(ws, set, &env, &err))
 		goto out;
 	if (judge) {
-		if (config_load(NULL, &cfg, &err) || !(p = config_provider(cfg, provider, &err)))
+		if (config_load(NULL, &cfg, &err) || !(p = config_provider(cfg, provider, &err)) ||
+		    provider_check_key(p, &err))
 			goto out;
 	}
 	cli_catch_interrupt();
@@ -815,7 +816,8 @@ int cmd_judge(struct cli *cli, int argc, char **argv)
 		goto out;
 	if (rubric_arg ? judge_rubric_from_text(rubric_arg, &rub, &err) : (judge_rubric_default(&rub), 0))
 		goto out;
-	if (config_load(NULL, &cfg, &err) || !(p = config_provider(cfg, provider, &err)))
+	if (config_load(NULL, &cfg, &err) || !(p = config_provider(cfg, provider, &err)) ||
+	    provider_check_key(p, &err))
 		goto out;
 	struct judge_ctx jc = { score_channel_name(channel), lang, NULL, NULL };
 	if (!b) {

@@ -503,6 +503,8 @@ int gen_job_start(struct workspace *ws, struct cl_config *cfg, const struct gen_
 	if (!(p = config_provider(cfg, spec->provider, err)))
 		return -1;
 	local = p->type->local;
+	if (provider_check_key(p, err))
+		return -1;
 	job = xcalloc(1, sizeof *job);
 	job->ws = ws;
 	job->cfg = cfg;

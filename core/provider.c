@@ -301,6 +301,17 @@ int provider_submit(struct provider *p, struct http_client *http, const struct p
 	return id;
 }
 
+int provider_check_key(const struct provider *p, struct cl_err *err)
+{
+	/* A hosted endpoint without its key would only answer 401 after the
+	 * retries. A base URL of your own (a local server) may need no key. */
+	if (!p->type->local && p->key_env && !provider_api_key(p) && p->type->default_base_url &&
+	    p->base_url && strcmp(p->base_url, p->type->default_base_url) == 0)
+		return cl_err_set(err, CL_EDENIED, "provider '%s' needs a key: set %s (nothing was sent)",
+		                  p->name, p->key_env);
+	return 0;
+}
+
 int provider_complete_local(struct provider *p, const struct provider_req *req,
                             struct provider_result *res, struct cl_err *err)
 {

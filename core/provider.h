@@ -145,6 +145,9 @@ struct provider {
 /* New instance of t named name, with the type's defaults; free with provider_free. */
 struct provider *provider_new(const struct provider_type *t, const char *name);
 void provider_free(struct provider *p);
+/* -1 with err naming the variable when p is a hosted endpoint (the type's
+ * default base URL) whose key is not set, so nothing is sent in vain; else 0. */
+int provider_check_key(const struct provider *p, struct cl_err *err);
 /* The key from the environment at this moment (getenv: do not free or keep), or NULL. */
 const char *provider_api_key(const struct provider *p);
 /* Cost in the instance's currency units for a token count (unknown counts cost 0). */

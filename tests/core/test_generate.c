@@ -510,6 +510,14 @@ static void test_config_errors(void **state)
 	config_free(cfg);
 	unsetenv("OPENAI_API_KEY");
 	unsetenv("COPYLAB_MODEL");
+	/* The hosted openai endpoint without its key: refused before any request. */
+	assert_int_equal(config_load_text(NULL, NULL, NULL, &cfg, &err), 0);
+	struct gen_spec nk = { .prompt_text = "hi", .provider = "openai", .n = 1 };
+	struct gen_job *nj = NULL;
+	assert_int_equal(gen_job_start(NULL, cfg, &nk, NULL, NULL, &nj, &err), -1);
+	assert_null(nj);
+	assert_non_null(strstr(err.msg, "provider 'openai' needs a key: set OPENAI_API_KEY"));
+	config_free(cfg);
 	/* A plugin-style type registers like the built-ins; duplicates refused. */
 	struct provider_registry *reg = provider_registry_new();
 	assert_int_equal(provider_register(reg, &provider_openai, &err), -1);
