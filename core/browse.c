@@ -925,7 +925,13 @@ int browse_find(struct browse *b, int row, int col, const char *text, int dir, i
 	nsaved = b->nfilters;
 	saved_join = b->filter;
 	b->filter = saved_join ? xasprintf("(%s) AND %s", saved_join, cond) : xstrdup(cond);
-	rc = fetch_rel(b, &b->rows[row], dir >= 0, 1, &l, err);
+	if (dir == 2 || dir == -2) {
+		char *o = order_text(b, dir > 0);
+		rc = fetch_sql(b, NULL, o, NULL, 0, 1, &l, err);
+		free(o);
+	} else {
+		rc = fetch_rel(b, &b->rows[row], dir >= 0, 1, &l, err);
+	}
 	free(b->filter);
 	b->filter = saved_join;
 	b->filters = saved;

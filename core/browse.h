@@ -125,9 +125,11 @@ int browse_count(struct workspace *ws, const char *table, const char *pred, int6
 
 /* ---- search ---- */
 
-/* Find the next row (dir > 0) or previous row (dir < 0) after the window's row
- * `row` whose column col contains text (ASCII case-insensitive); on success the
- * window starts at that row and *found is 1, otherwise nothing moves. */
+/* Find the next row (dir 1) or previous row (dir -1) after the window's row
+ * `row` whose column col contains text (ASCII case-insensitive); dir 2 / -2
+ * finds the first / last such row of the whole view instead (search wrapping
+ * around). On success the window starts at that row and *found is 1,
+ * otherwise nothing moves. */
 int browse_find(struct browse *b, int row, int col, const char *text, int dir, int page,
                 int *found, struct cl_err *err);
 

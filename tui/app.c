@@ -17,6 +17,7 @@
 #include "tui/rl.h"
 #include "tui/tjob.h"
 #include "tui/cmd_report.h"
+#include "core/browse.h"
 #include "core/dataset.h"
 #include "core/history.h"
 #include "core/paths.h"
@@ -275,11 +276,14 @@ static void hist_add(struct app *a, const char *kind, const char *line)
 static int cmd_quit(struct app *a, int argc, char **argv, const char *rest);
 static int cmd_help(struct app *a, int argc, char **argv, const char *rest);
 static int cmd_pane(struct app *a, int argc, char **argv, const char *rest);
+static int cmd_samples(struct app *a, int argc, char **argv, const char *rest);
 
 static const struct app_cmd global_cmds[] = {
 	{ "q", "q", "quit copylab", NULL, cmd_quit },
 	{ "quit", "quit", "quit copylab", NULL, cmd_quit },
 	{ "help", "help", "show the keys and commands", NULL, cmd_help },
+	{ "samples", "samples", "import the bundled sample data (customers, products, campaigns, reviews, A/B results)",
+	  NULL, cmd_samples },
 	{ "pane", "pane NAME", "go to a pane (Data, Prompt, Variants, Results, History)",
 	  "word:Data,Prompt,Variants,Results,History", cmd_pane },
 	{ NULL, NULL, NULL, NULL, NULL },
@@ -526,6 +530,8 @@ static char **prompt_complete(void *ctx, const char *line, int start, int end, i
 	return complete_kind(a, a->prompt_complete, NULL, files);
 }
 
+static void overlay_gone(struct app *a, WINDOW *ov);
+
 static void matches_clear(struct app *a)
 {
 	if (!a->matches)
@@ -534,12 +540,11 @@ static void matches_clear(struct app *a)
 		free(a->matches[i]);
 	FREE(&a->matches);
 	a->nmatches = 0;
+	overlay_gone(a, a->pop);
 	if (a->pop) {
 		delwin(a->pop);
 		a->pop = NULL;
 	}
-	touchwin(a->panes[a->focus].win);
-	a->panes[a->focus].dirty = 1;
 }
 
 static void prompt_matches(void *ctx, char **m, int n)
@@ -606,9 +611,15 @@ static void search_run(struct app *a, int dir)
 		return;
 	}
 	int r = p->type->search(p, a->last_search, dir);
+	if (r == 0) {
+		/* Nothing further on: wrap around to the top (or the bottom). */
+		r = p->type->search(p, a->last_search, 2 * dir);
+		if (r == 1)
+			app_msg(a, "\"%s\": search wrapped to the %s", a->last_search,
+			        dir > 0 ? "top" : "bottom");
+	}
 	if (r == 0)
-		app_msg(a, "\"%s\" not found %s", a->last_search,
-		        dir > 0 ? "below (N searches up)" : "above (n searches down)");
+		app_msg(a, "\"%s\" not found", a->last_search);
 	p->dirty = 1;
 }
 
@@ -890,6 +901,25 @@ static void help_keys(struct app *a, const struct pane_key *k)
 		}
 }
 
+/* An overlay is going away: the pane's lines under it are sent afresh, not
+ * diffed, because its edges may have cut a double-width character in two on
+ * the terminal, which curses' idea of the screen does not know. */
+static void overlay_gone(struct app *a, WINDOW *ov)
+{
+	WINDOW *pw = a->panes[a->focus].win;
+	touchwin(pw);
+	if (ov) {
+		int y0 = getbegy(ov) - getbegy(pw), n = getmaxy(ov);
+		if (y0 < 0)
+			n += y0, y0 = 0;
+		if (y0 + n > getmaxy(pw))
+			n = getmaxy(pw) - y0;
+		if (n > 0)
+			wredrawln(pw, y0, n);
+	}
+	a->panes[a->focus].dirty = 1;
+}
+
 static void help_close(struct app *a)
 {
 	for (int i = 0; i < a->nhelp; i++)
@@ -897,12 +927,11 @@ static void help_close(struct app *a)
 	FREE(&a->help_lines);
 	a->nhelp = 0;
 	a->help_open = 0;
+	overlay_gone(a, a->help);
 	if (a->help) {
 		delwin(a->help);
 		a->help = NULL;
 	}
-	touchwin(a->panes[a->focus].win);
-	a->panes[a->focus].dirty = 1;
 }
 
 /* Built from the same tables the dispatcher reads. */
@@ -1293,8 +1322,11 @@ static void fatal_hook(void)
 static void first_run_finish(struct app *a, void *arg, int rc, const struct cl_err *err)
 {
 	int *ntables = arg;
-	if (rc)
-		app_errorf(a, "importing the sample data failed: %s", err->msg);
+	if (rc && err->code == CL_ECANCEL)
+		app_msg(a, "Sample data not imported (cancelled). :samples imports it, "
+		           ":import FILE brings your own.");
+	else if (rc)
+		app_errorf(a, "importing the sample data failed: %s (:samples tries again)", err->msg);
 	else
 		app_msg(a, "Created %s and imported the sample data (%d tables).", a->path, *ntables);
 	free(ntables);
@@ -1304,6 +1336,32 @@ static void first_run_finish(struct app *a, void *arg, int rc, const struct cl_e
 static int first_run_work(struct tjob *j, struct workspace *ws, void *arg, struct cl_err *err)
 {
 	return ds_import_samples(ws, NULL, tjob_progress, j, (int *)arg, err);
+}
+
+static void samples_start(struct app *a)
+{
+	int *ntables = xcalloc(1, sizeof *ntables);
+	tjob_start(a, "importing the sample data", first_run_work, first_run_finish, ntables);
+}
+
+static int cmd_samples(struct app *a, int argc, char **argv, const char *rest)
+{
+	(void)argc, (void)argv, (void)rest;
+	app_msg(a, "importing the sample data…");
+	samples_start(a);
+	return 0;
+}
+
+/* Tables in the workspace (0 on error). */
+static size_t table_count(struct app *a)
+{
+	struct browse_table *t = NULL;
+	size_t n = 0;
+	struct cl_err err = {0};
+	if (browse_tables(a->ws, &t, &n, &err))
+		return 0;
+	browse_tables_free(t, n);
+	return n;
 }
 
 static char *demo_path(void)
@@ -1443,9 +1501,18 @@ int tui_main(const struct tui_opts *opts)
 			p->type->resize(p);
 	}
 	if (a->ws->created) {
-		int *ntables = xcalloc(1, sizeof *ntables);
 		app_msg(a, "No workspace at %s: created it, importing the sample data…", a->path);
-		tjob_start(a, "importing the sample data", first_run_work, first_run_finish, ntables);
+		samples_start(a);
+	} else if (table_count(a) == 0) {
+		/* An earlier first run was cancelled (or the workspace was made empty):
+		 * --demo needs the data, so it imports again; otherwise say how. */
+		if (a->demo) {
+			app_msg(a, "The demo workspace has no data yet: importing the sample data…");
+			samples_start(a);
+		} else {
+			app_msg(a, "This workspace has no tables: :samples imports the sample data, "
+			           ":import FILE brings your own.");
+		}
 	}
 
 	int timeout = -1;

@@ -76,7 +76,9 @@ struct pane_type {
 	/* A mouse event at (y, x) in p->win; enum pane_result. */
 	int  (*mouse)(struct pane *p, int y, int x, int event);
 	/* `/` text then n/N: find the next (dir 1) or previous (dir -1) match from
-	 * the cursor and move there; 1 found, 0 not found, -1 after app_error. */
+	 * the cursor and move there; 1 found, 0 not found, -1 after app_error.
+	 * When that finds nothing the app wraps around with dir 2 (the first
+	 * match from the top) or -2 (the last match from the bottom). */
 	int  (*search)(struct pane *p, const char *text, int dir);
 	/* Something in the workspace changed (enum pane_change bits). */
 	void (*changed)(struct pane *p, unsigned what);

@@ -793,8 +793,8 @@ static void draw_grid(struct dp *d)
 	tui_box(w, 0, x0, h, gw, focused);
 	if (!d->b) {
 		tui_box_title(w, 0, x0, gw, "Data", focused);
-		tui_put_label(w, 2, x0 + 2, "No tables yet. :import FILE brings in a CSV, TSV or JSONL file.",
-		              gw - 4);
+		tui_put_label(w, 2, x0 + 2, "No tables yet. :samples imports the sample data;", gw - 4);
+		tui_put_label(w, 3, x0 + 2, ":import FILE brings in a CSV, TSV or JSONL file.", gw - 4);
 		return;
 	}
 	nc = browse_ncols(d->b);
@@ -1431,6 +1431,10 @@ static int data_search(struct pane *p, const char *text, int dir)
 		d->row = 0;
 		loaded(d);
 		app_msg(d->a, "found \"%s\" in %s", text, browse_col_name(d->b, d->col));
+	} else if (dir == 2 || dir == -2) {
+		app_msg(d->a, "\"%s\" not found in column %s (/ searches the column under the cursor)",
+		        text, browse_col_name(d->b, d->col));
+		return -1;
 	}
 	return found;
 }

@@ -348,6 +348,9 @@ static void history_changed(struct pane *p, unsigned what)
 static int history_search(struct pane *p, const char *text, int dir)
 {
 	struct hstate *s = ST(p);
+	/* This search already goes round; the app's wrap (dir ±2) finds nothing more. */
+	if (dir == 2 || dir == -2)
+		return 0;
 	for (int k = 1; k <= s->nlines; k++) {
 		int i = ((s->sel + dir * k) % s->nlines + s->nlines) % s->nlines;
 		if (strstr(s->lines[i].text, text)) {

@@ -1441,12 +1441,16 @@ static int prompt_search(struct pane *p, const char *text, int dir)
 {
 	struct pstate *s = ST(p);
 	const char *hit = NULL;
-	if (dir > 0) {
+	if (dir == 2) {
+		return 0;   /* forward search already went round */
+	} else if (dir > 0) {
 		hit = strstr(s->text + (s->cur < s->len ? s->cur + 1 : s->len), text);
 		if (!hit)
 			hit = strstr(s->text, text);
 	} else {
-		for (const char *q = s->text; (q = strstr(q, text)) && (size_t)(q - s->text) < s->cur; q++)
+		/* dir -2 (the app wrapping round): the last match of the whole text */
+		size_t before = dir == -2 ? s->len + 1 : s->cur;
+		for (const char *q = s->text; (q = strstr(q, text)) && (size_t)(q - s->text) < before; q++)
 			hit = q;
 	}
 	if (!hit)

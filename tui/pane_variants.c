@@ -1156,7 +1156,8 @@ static void variants_changed(struct pane *p, unsigned what)
 static int variants_search(struct pane *p, const char *text, int dir)
 {
 	struct vstate *s = ST(p);
-	if (!s->run || !s->norder)
+	/* This search already goes round; the app's wrap (dir ±2) finds nothing more. */
+	if (!s->run || !s->norder || dir == 2 || dir == -2)
 		return 0;
 	for (int k = 1; k <= s->norder; k++) {
 		int pos = ((s->cur + dir * k) % s->norder + s->norder) % s->norder;
