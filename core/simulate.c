@@ -126,8 +126,17 @@ int sim_setup_run(struct workspace *ws, long long run_id, double effect, struct 
 		return ws_dberr(ws, err, "reading variants");
 	}
 	if (s->narms < 2) {
+		int exists = 0;
 		sim_setup_clear(s);
-		return cl_err_set(err, CL_ENOTFOUND, "run %lld has fewer than two usable variants", run_id);
+		if (ws_prepare(ws, "SELECT 1 FROM cl_runs WHERE id = ?", &st, err))
+			return -1;
+		sqlite3_bind_int64(st, 1, run_id);
+		exists = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (!exists)
+			return cl_err_set(err, CL_ENOTFOUND, "no run %lld (see copylab runs)", run_id);
+		return cl_err_set(err, CL_ENOTFOUND, "run %lld has fewer than two usable variants "
+		                  "(not failed, not discarded)", run_id);
 	}
 	s->mean_score = nscored ? sum / nscored : 0;
 	for (int i = 0; i < s->narms; i++)

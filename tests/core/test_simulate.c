@@ -136,6 +136,9 @@ static void test_run_audience(void **state)
 	sim_result_clear(&r);
 	sim_setup_clear(&s);
 	assert_int_equal(sim_setup_run(ws, 99, 0, &s, &err), -1);
+	assert_non_null(strstr(err.msg, "no run 99"));
+	assert_int_equal(ws_exec(ws, "INSERT INTO cl_runs(id, provider) VALUES(98, 'offline')", &err), 0);
+	assert_int_equal(sim_setup_run(ws, 98, 0, &s, &err), -1);
 	assert_non_null(strstr(err.msg, "fewer than two"));
 	workspace_close(ws);
 	free(db);
