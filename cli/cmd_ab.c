@@ -110,7 +110,7 @@ static void print_analysis(const struct exp_analysis *a)
 	printf("\n");
 	snprintf(b1, sizeof b1, "vs %s", in->name[c]);
 	put_pad(b1, w);
-	printf("  %10s %9s  %-22s %8s %9s %8s %10s\n", "abs lift", "rel lift",
+	printf("  %11s %9s  %-22s %8s %9s %8s %10s\n", "abs lift", "rel lift",
 	       "CI of diff (Newcombe)", "p", "p (Holm)", "P(beat)", "E[loss]");
 	for (int i = 0; i < k; i++) {
 		const struct ab_cmp_stats *s = &r->cmp[i];

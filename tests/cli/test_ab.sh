@@ -75,6 +75,18 @@ expect_err "conversions (101) exceed visitors (100)" "$C" abtest --arm A:100:5 -
 expect_err "must not be negative" "$C" abtest --arm A:100:-5 --arm B:100:5
 expect_err "control arm 'Z' is not among the arms" "$C" abtest --arm A:100:5 --arm B:100:5 --control Z
 expect_err "at least two arms" "$C" abtest --arm A:100:5
+# the comparison header lines up with its columns (right edges), Chinese names too
+"$C" abtest --arm 对照组:10000:500 --arm 新文案:10000:560 > "$T/cols.txt" || fail "abtest with Chinese arm names"
+python3 - "$T/cols.txt" <<'PY' || fail "abtest comparison columns misaligned: $(cat "$T/cols.txt")"
+import sys, unicodedata
+w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+h = next(l for l in lines if "abs lift" in l)
+r = lines[lines.index(h) + 1]
+assert w(h[:h.index("abs lift") + 8]) == w(r[:r.index(" pp") + 3]), (h, r)
+hp = h.index("E[loss]") + 7
+assert w(h[:hp]) == w(r), (h, r)
+PY
 expect_err "arm 'A' is given twice" "$C" abtest --arm A:100:5 --arm A:100:6
 expect_err "arm 'B': visitors must be positive" "$C" abtest --arm A:100:5 --arm B:0:0
 expect_err "--alpha needs a value" "$C" abtest --arm A:100:5 --arm B:100:6 --alpha
