@@ -153,5 +153,17 @@ PY
 	done
 fi
 
+# a Chinese template name keeps the list's columns in line (display width, not bytes)
+printf -- '---\nname: 春茶邮件\nchannel: email\n---\n你好 {{x|default:"朋友"}}\n' > "$T/zh-name.tmpl"
+"$C" --db "$DB" template import "$T/zh-name.tmpl" >/dev/null || fail "import a Chinese-named template"
+"$C" --db "$DB" template list > "$T/list.txt" || fail "template list"
+python3 - "$T/list.txt" <<'PY' || fail "template list columns: $(cat "$T/list.txt")"
+import sys, unicodedata
+w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+pos = {w(l[:l.index(" email ")]) for l in lines if " email " in l}
+assert len(pos) == 1 and any("春茶邮件" in l for l in lines), pos
+PY
+
 [ "$fails" -eq 0 ] && echo "all template CLI checks passed"
 [ "$fails" -eq 0 ]
