@@ -93,6 +93,7 @@ struct app {
 	size_t  njobs;
 	char   *last_search;
 	int     quit, confirm_quit, too_small;
+	int     cursor_on;       /* the terminal cursor is shown for an editing pane */
 	int     wake[2];
 	int     saved_stderr;
 	char   *log_path;
@@ -1078,9 +1079,25 @@ static void paint(struct app *a)
 	if (tui_rl_active()) {
 		tui_rl_redraw(a->bot);   /* last, so the cursor sits on the input line */
 		a->bot_dirty = 0;
-	} else if (a->bot_dirty) {
-		draw_bot(a);
-		a->bot_dirty = 0;
+	} else {
+		int cy, cx;
+		if (a->bot_dirty) {
+			draw_bot(a);
+			a->bot_dirty = 0;
+		}
+		/* An editing pane gets the terminal cursor at its insertion point. */
+		if (!a->help_open && !a->matches && p->type->cursor && p->type->cursor(p, &cy, &cx)) {
+			leaveok(p->win, FALSE);
+			wmove(p->win, cy, cx);
+			wnoutrefresh(p->win);
+			if (!a->cursor_on)
+				curs_set(1), a->cursor_on = 1;
+		} else if (a->cursor_on) {
+			for (int i = 0; i < NPANES; i++)
+				leaveok(a->panes[i].win, TRUE);
+			curs_set(0);
+			a->cursor_on = 0;
+		}
 	}
 	doupdate();
 	a->frames++;

@@ -80,6 +80,10 @@ struct pane_type {
 	 * When that finds nothing the app wraps around with dir 2 (the first
 	 * match from the top) or -2 (the last match from the bottom). */
 	int  (*search)(struct pane *p, const char *text, int dir);
+	/* Where the terminal cursor belongs in p->win (an editor's insertion
+	 * point, so input methods place their window there): 1 with *y, *x set,
+	 * or 0 to keep it hidden. Asked after every paint. */
+	int  (*cursor)(struct pane *p, int *y, int *x);
 	/* Something in the workspace changed (enum pane_change bits). */
 	void (*changed)(struct pane *p, unsigned what);
 	/* ':' commands this pane adds (ends with an entry whose name is NULL);

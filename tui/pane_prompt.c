@@ -39,7 +39,7 @@ static const struct pane_key prompt_keys[] = {
 	{ '\r',           P_EDIT,      NULL, NULL },
 	{ '\n',           P_EDIT,      NULL, NULL },
 	{ KEY_ENTER,      P_EDIT,      NULL, NULL },
-	{ KEY_LEFT,       P_LEFT,      "arrows", "move the cursor (also while editing)" },
+	{ KEY_LEFT,       P_LEFT,      "arrows h j k l", "move the cursor (arrows also while editing)" },
 	{ KEY_RIGHT,      P_RIGHT,     NULL, NULL },
 	{ KEY_UP,         P_UP,        NULL, NULL },
 	{ KEY_DOWN,       P_DOWN,      NULL, NULL },
@@ -115,6 +115,9 @@ struct pstate {
 	size_t    redacted;
 	long      tokens_in;
 	int       preview_stale, show_preview, preview_scroll;
+	int       cur_y, cur_x, cur_shown;   /* where the editor drew its cursor */
+	double    tpl_temp;        /* the template's temperature (< 0 none), from the last parse */
+	int       tpl_nvar;        /* the template's variants (0 none) */
 	/* settings */
 	struct cl_config *cfg;
 	char     *provider, *model;
@@ -451,6 +454,8 @@ static void render_preview(struct pane *p)
 		s->preview_err = xstrdup(err.msg);
 		return;
 	}
+	s->tpl_temp = t->temperature;
+	s->tpl_nvar = t->variants;
 	if (!provider_local(s)) {
 		red = redactor_new(REDACT_ALL);
 		redactor_load_personal(red, app_workspace(p->app), &err);
@@ -918,12 +923,15 @@ static void type_byte(struct pstate *s, int ch)
 static int list_key(struct pane *p, int action, int ch)
 {
 	struct pstate *s = ST(p);
+	/* Keys the list does not use go on to the app (1-5, Tab, ?, :, /). */
 	if (s->ov == OV_DIFF) {
 		if (action == P_DOWN || ch == 'j') s->diff_scroll++;
 		else if (action == P_UP || ch == 'k') { if (s->diff_scroll) s->diff_scroll--; }
 		else if (action == P_PGDN) s->diff_scroll += 10;
 		else if (action == P_PGUP) s->diff_scroll = s->diff_scroll > 10 ? s->diff_scroll - 10 : 0;
+		else if (ch == 'g') s->diff_scroll = 0;
 		else if (action == P_ESC || ch == 'q' || action == P_EDIT || ch == 'd') ov_clear(s);
+		else return PANE_IGNORED;
 		return PANE_REDRAW;
 	}
 	if (action == P_DOWN || ch == 'j') {
@@ -934,10 +942,16 @@ static int list_key(struct pane *p, int action, int ch)
 		s->ov_sel = s->ov_sel + 10 < s->ov_n ? s->ov_sel + 10 : s->ov_n - 1;
 	} else if (action == P_PGUP) {
 		s->ov_sel = s->ov_sel > 10 ? s->ov_sel - 10 : 0;
+	} else if (ch == 'g' || action == P_HOME) {
+		s->ov_sel = 0;
+	} else if (ch == 'G' || action == P_END) {
+		s->ov_sel = s->ov_n > 0 ? s->ov_n - 1 : 0;
 	} else if (action == P_EDIT) {
 		ov_choose(p);
 	} else if (action == P_ESC || ch == 'q') {
 		ov_clear(s);
+	} else {
+		return PANE_IGNORED;
 	}
 	return PANE_REDRAW;
 }
@@ -992,6 +1006,13 @@ static int prompt_key(struct pane *p, int action, int ch)
 	ensure_layout(p);
 	if (s->ov)
 		return list_key(p, action, ch);
+	/* Out of edit mode h j k l move as everywhere else. */
+	if (!s->editing && action == P_ANY) {
+		if (ch == 'h') action = P_LEFT;
+		else if (ch == 'j') action = P_DOWN;
+		else if (ch == 'k') action = P_UP;
+		else if (ch == 'l') action = P_RIGHT;
+	}
 	/* moves work in both modes */
 	int moved = 1;
 	switch (action) {
@@ -1211,6 +1232,9 @@ static void draw_editor(struct pane *p, int y, int x, int h, int wd)
 		if (s->top + r == cr) {
 			int cx = cursor_col(s, cr);
 			size_t n = s->cur < s->len && s->text[s->cur] != '\n' ? next_char(s, s->cur) - s->cur : 0;
+			s->cur_y = y + 1 + r;
+			s->cur_x = x + 1 + (cx < iw ? cx : iw - 1);
+			s->cur_shown = 1;
 			wattrset(w, tui_attr(TUI_CURSOR) | (s->editing ? A_REVERSE : A_UNDERLINE));
 			if (n)
 				tui_put_textn(w, y + 1 + r, x + 1 + cx, s->text + s->cur, n, iw - cx);
@@ -1221,12 +1245,19 @@ static void draw_editor(struct pane *p, int y, int x, int h, int wd)
 	}
 	free(tags);
 	/* settings in the bottom border */
-	char foot[256], tbuf[16] = "tmpl", nbuf[16] = "tmpl";
+	/* What g will use: the value set here (T, V), else the template's, else the provider's. */
+	if (s->preview_stale)
+		render_preview(p);
+	char foot[256], tbuf[16] = "default", nbuf[16] = "default";
 	if (s->temperature >= 0)
 		snprintf(tbuf, sizeof tbuf, "%g", s->temperature);
+	else if (s->tpl_temp >= 0)
+		snprintf(tbuf, sizeof tbuf, "%g", s->tpl_temp);
 	if (s->nvariants)
 		snprintf(nbuf, sizeof nbuf, "%d", s->nvariants);
-	snprintf(foot, sizeof foot, " %s%s%s · T %s · n %s · %d:%d ", s->provider ? s->provider : "default",
+	else if (s->tpl_nvar)
+		snprintf(nbuf, sizeof nbuf, "%d", s->tpl_nvar);
+	snprintf(foot, sizeof foot, " %s%s%s · T %s · variants %s · %d:%d ", s->provider ? s->provider : "default",
 	         s->model ? " · " : "", s->model ? s->model : "", tbuf, nbuf, cr + 1, cursor_col(s, cr) + 1);
 	tui_box_footer(w, y + h - 1, x, wd, wf_fold(foot));
 }
@@ -1285,6 +1316,7 @@ static void prompt_draw(struct pane *p)
 	WINDOW *w = p->win;
 	int h = getmaxy(w), wd = getmaxx(w);
 	werase(w);
+	s->cur_shown = 0;
 	if (s->repaint) {
 		/* a closed overlay may have split double-width characters: let curses
 		 * repaint the screen from scratch instead of diffing against it */
@@ -1378,6 +1410,7 @@ static int prompt_init(struct pane *p)
 	struct cl_err err = {0};
 	p->data = s;
 	s->temperature = -1;
+	s->tpl_temp = -1;
 	s->key_cleft = key_defined("kLFT5");
 	s->key_cright = key_defined("kRIT5");
 	if (s->key_cleft <= 0) s->key_cleft = -100;
@@ -1477,6 +1510,18 @@ static const struct app_cmd prompt_cmds[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
+/* While editing, the terminal cursor sits on the insertion point (input
+ * methods put their candidate window there). */
+static int prompt_cursor(struct pane *p, int *y, int *x)
+{
+	struct pstate *s = ST(p);
+	if (!s->editing || !s->cur_shown || s->ov)
+		return 0;
+	*y = s->cur_y;
+	*x = s->cur_x;
+	return 1;
+}
+
 const struct pane_type pane_prompt_type = {
 	.name = "Prompt",
 	.init = prompt_init,
@@ -1485,6 +1530,7 @@ const struct pane_type pane_prompt_type = {
 	.draw = prompt_draw,
 	.keys = prompt_keys,
 	.search = prompt_search,
+	.cursor = prompt_cursor,
 	.changed = prompt_changed,
 	.cmds = prompt_cmds,
 };

@@ -40,7 +40,7 @@ static const struct pane_key variants_keys[] = {
 	{ '*',       VA_STAR,    "*",      "star / unstar" },
 	{ 'x',       VA_DISCARD, "x",      "discard / restore" },
 	{ 'X',       VA_SHOWALL, "X",      "show / hide discarded" },
-	{ 'n',       VA_NOTE,    "n",      "add a note" },
+	{ 'a',       VA_NOTE,    "a",      "add a note (n / N: next / previous match)" },
 	{ 'e',       VA_EDIT,    "e",      "edit in $EDITOR (new child variant)" },
 	{ 'y',       VA_COPY,    "y",      "copy, channel-ready (OSC 52)" },
 	{ 'o',       VA_SORT,    "o",      "sort by the next score" },
