@@ -684,6 +684,7 @@ static void wait_events(struct app *a, int timeout)
 		}
 		jobs_reap(a);
 		a->bot_dirty = 1;
+		a->top_dirty = 1;   /* the in-flight count */
 	} else {
 		poll(fds, 2, timeout);
 	}
@@ -770,8 +771,14 @@ static void draw_top(struct app *a)
 	werase(w);
 	wbkgdset(w, ' ' | tui_attr(TUI_BAR));
 	werase(w);
-	if (a->njobs)
-		snprintf(jobs, sizeof jobs, " %s %zu in flight", tui_glyphs()->dot, a->njobs);
+	if (a->njobs) {
+		/* requests in flight: a generation counts its requests, other work one each */
+		long n = 0;
+		for (size_t i = 0; i < a->njobs; i++)
+			n += a->jobs[i].ops->in_flight ? a->jobs[i].ops->in_flight(a->jobs[i].ctx) : 1;
+		if (n > 0)
+			snprintf(jobs, sizeof jobs, " %s %ld in flight", tui_glyphs()->dot, n);
+	}
 	if (a->cost > 0)
 		snprintf(cost, sizeof cost, " %s $%.3f", tui_glyphs()->dot, a->cost);
 	snprintf(right, sizeof right, "%s%s%s ", a->provider[0] ? a->provider : "offline", jobs, cost);

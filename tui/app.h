@@ -113,13 +113,16 @@ void app_quit(struct app *a);
  * 120,000 rows/s"); cancel() asks it to stop (Esc): it still reports the end
  * through poll() returning 0. done() runs once after that (also when the app
  * quits with the job running, after cancel and a last poll): release ctx
- * there. Any of status, cancel, done may be NULL. */
+ * there. in_flight() says how many requests it has in flight now (the top
+ * bar's count; a job without it counts as one). Any of status, cancel, done,
+ * in_flight may be NULL. */
 struct app_job_ops {
 	const char *name;
 	int  (*poll)(void *ctx, struct pollfd *fds, int nfds, int timeout_ms);
 	void (*status)(void *ctx, char *buf, size_t len);
 	void (*cancel)(void *ctx);
 	void (*done)(void *ctx);
+	int  (*in_flight)(void *ctx);
 };
 
 /* Start driving a job; the ops table must outlive it (static const). */

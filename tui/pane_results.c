@@ -627,12 +627,20 @@ static void watch_done(void *ctx)
 	free(wt);
 }
 
+/* Watching a file sends no requests: the top bar's in-flight count leaves it out. */
+static int watch_in_flight(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
 static const struct app_job_ops watch_ops = {
 	.name = "abwatch",
 	.poll = watch_poll,
 	.status = watch_status,
 	.cancel = watch_cancel,
 	.done = watch_done,
+	.in_flight = watch_in_flight,
 };
 
 static int cmd_abwatch(struct app *a, int argc, char **argv, const char *rest)

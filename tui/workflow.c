@@ -149,6 +149,12 @@ static void job_status(void *ctx, char *buf, size_t len)
 	snprintf(buf, len, "%d in flight · %d/%d done", flight, total - flight, total);
 }
 
+static int job_in_flight(void *ctx)
+{
+	struct genctx *g = ctx;
+	return g->done ? 0 : gen_job_in_flight(g->job);
+}
+
 static void job_cancel(void *ctx)
 {
 	struct genctx *g = ctx;
@@ -190,6 +196,7 @@ static const struct app_job_ops gen_ops = {
 	.status = job_status,
 	.cancel = job_cancel,
 	.done = job_done,
+	.in_flight = job_in_flight,
 };
 
 /* Copy winners so the job owns them after the caller frees its own. */
