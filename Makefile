@@ -4,6 +4,8 @@
 #   make run        install missing Debian packages (as root), build, open the TUI
 #   make test       build under ASan+UBSan and run every suite
 #   make bench      one JSON line per benchmark
+#   make valgrind   the release binary under valgrind (memcheck, leaks) for a
+#                   spread of commands and a short TUI session
 #   make deps       check pkg-config modules; apt-get install what is missing
 #
 # O=DIR puts objects and binaries in DIR (default build), so two builds can
@@ -42,7 +44,7 @@ TEST_BIN  := $(TEST_SRC:tests/core/%.c=$(O)/asan/tests/%)
 LIBS    = $(pc_libs) -lm -lpthread -ldl
 CORE_LIBS = $(foreach p,sqlite3 libcurl libcjson,$(shell pkg-config --libs $(p) 2>/dev/null)) -lm -lpthread -ldl
 
-.PHONY: all run test bench deps clean demo plugins-build
+.PHONY: all run test bench deps clean demo plugins-build valgrind
 all: $(O)/copylab copylab
 
 copylab: $(O)/copylab
@@ -97,10 +99,15 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@O=$(O) sh bench/run.sh
 
+valgrind:
+	@COPYLAB_DEPS_VALGRIND=1 sh scripts/deps.sh
+	@$(MAKE) --no-print-directory all plugins-build
+	@O=$(O) sh tests/valgrind.sh
+
 plugins-build:
-	@[ -f plugins/Makefile ] && $(MAKE) --no-print-directory -C plugins O=$(abspath $(O))/plugins || true
+	@if [ -f plugins/Makefile ]; then $(MAKE) --no-print-directory -C plugins O=$(abspath $(O))/plugins; fi
 
 clean:
 	rm -rf $(O) copylab
 
--include $(CORE_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(CORE_AOBJ:.o=.d) $(APP_AOBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(CORE_AOBJ:.o=.d) $(APP_AOBJ:.o=.d) $(TEST_BIN:=.d)

@@ -12,11 +12,22 @@ for pair in ncursesw:libncurses-dev readline:libreadline-dev sqlite3:libsqlite3-
 	pkg-config --exists "$mod" 2>/dev/null || need "$pkg"
 done
 command -v pkg-config >/dev/null 2>&1 || need pkg-config
+# gcc only recommends the C library headers; with --no-install-recommends
+# they must be asked for.
 command -v cc >/dev/null 2>&1 || need gcc
+[ -f /usr/include/stdio.h ] || need libc6-dev
 command -v make >/dev/null 2>&1 || need make
 command -v tmux >/dev/null 2>&1 || need tmux
 command -v python3 >/dev/null 2>&1 || need python3
 command -v sqlite3 >/dev/null 2>&1 || need sqlite3
+# tests/run.sh bounds each suite with coreutils' timeout; the TUI tests look
+# for leftover children with pgrep.
+command -v timeout >/dev/null 2>&1 || need coreutils
+command -v pgrep >/dev/null 2>&1 || need procps
+# `make valgrind` sets COPYLAB_DEPS_VALGRIND=1.
+if [ -n "${COPYLAB_DEPS_VALGRIND:-}" ]; then
+	command -v valgrind >/dev/null 2>&1 || need valgrind
+fi
 # Headless Chromium renders the HTML report in the tests; it needs a CJK font
 # to draw the Chinese sample copy.
 if [ -z "${COPYLAB_NO_CHROMIUM:-}" ]; then
