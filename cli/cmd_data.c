@@ -459,7 +459,12 @@ int cmd_tables(struct cli *cli, int argc, char **argv)
 		}
 		grid_print(&g);
 		grid_free(&g);
-		printf("(* personal: redacted before text leaves the machine)\n");
+		int any = 0;
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < list[i].ncols; k++)
+				any |= list[i].cols[k].personal;
+		if (any)
+			printf("(* personal: redacted before text leaves the machine)\n");
 	}
 	ds_list_free(list, n);
 	return 0;

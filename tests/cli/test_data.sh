@@ -83,6 +83,12 @@ cl import dirty.csv > /dev/null
 cl clean dirty --into tidy --trim --dedupe --drop-empty --fill name=unknown --json > out.json; expect_json 'j["rows_in"]==4 and j["rows_out"]==2 and j["cells_trimmed"]==1 and j["duplicates"]==1 and j["cells_filled"]==1 and j["empty_rows"]==1' "clean report" < out.json
 cl clean dirty --into tidy2 --dedupe --key id > out.txt && grep -q "duplicates   1 dropped" out.txt && ok || bad "clean human: $(cat out.txt)"
 
+# the personal-column footnote only when a column is marked personal
+nodb="$TEST_TMP/nopers.db"
+"$COPYLAB" --db "$nodb" import events.tsv > /dev/null
+"$COPYLAB" --db "$nodb" tables > out.txt && ! grep -q "personal" out.txt && ok || bad "footnote without personal columns: $(cat out.txt)"
+cl tables > out.txt && grep -q "(\* personal" out.txt && ok || bad "footnote with personal columns: $(cat out.txt)"
+
 # segments
 cl segment add shanghai --table people --where "city = '上海' OR spend > 10" > out.txt && grep -q "1 of 3 rows (33.3%)" out.txt && ok || bad "segment add: $(cat out.txt)"
 cl segment add evil --table people --where "1); DELETE FROM people; SELECT (1" 2> err.txt && bad "evil segment accepted"
