@@ -32,6 +32,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define NPANES 5
@@ -1343,6 +1344,87 @@ static void fatal_hook(void)
 	endwin();
 }
 
+/* A crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) must not leave the
+ * terminal in the alternate screen with no cursor, no echo and mouse
+ * reporting on: the handler writes the prepared reset sequence, restores the
+ * terminal modes saved at start (both async-signal-safe), says where the log
+ * is, then hands the signal to whatever handled it before (ASan, or the
+ * default: a core dump). Set up once per process, before curses starts. */
+static const int crash_sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+#define NCRASH ((int)(sizeof crash_sigs / sizeof crash_sigs[0]))
+static struct sigaction crash_old[NCRASH];
+static struct termios crash_tio;
+static int crash_tio_ok, crash_armed, crash_err_fd = -1;
+static char crash_seq[256], crash_msg[600];
+static size_t crash_seq_len, crash_msg_len;
+
+static void on_crash(int sig)
+{
+	ssize_t r;
+	if (crash_armed) {
+		crash_armed = 0;
+		r = write(1, crash_seq, crash_seq_len);
+		if (crash_tio_ok)
+			tcsetattr(0, TCSANOW, &crash_tio);
+		r = write(crash_err_fd >= 0 ? crash_err_fd : 2, crash_msg, crash_msg_len);
+		(void)r;
+	}
+	for (int i = 0; i < NCRASH; i++)
+		if (crash_sigs[i] == sig)
+			sigaction(sig, &crash_old[i], NULL);
+	raise(sig);
+}
+
+static void seq_add(const char *cap)
+{
+	char *v = tigetstr(cap);
+	size_t n;
+	if (!v || v == (char *)-1)
+		return;
+	n = strlen(v);
+	if (crash_seq_len + n < sizeof crash_seq) {
+		memcpy(crash_seq + crash_seq_len, v, n);
+		crash_seq_len += n;
+	}
+}
+
+/* After newterm: the sequences that undo what curses set up. */
+static void crash_prepare(const char *log_path, int err_fd)
+{
+	struct sigaction sa;
+	crash_seq_len = 0;
+	if (tigetstr("kmous") && tigetstr("kmous") != (char *)-1) {
+		static const char mouse_off[] = "\033[?1006l\033[?1002l\033[?1000l";
+		memcpy(crash_seq, mouse_off, sizeof mouse_off - 1);
+		crash_seq_len = sizeof mouse_off - 1;
+	}
+	seq_add("sgr0");
+	seq_add("rmkx");
+	seq_add("cnorm");
+	seq_add("rmcup");
+	crash_msg_len = (size_t)snprintf(crash_msg, sizeof crash_msg,
+	                                 "\ncopylab: the workbench crashed; the terminal was restored. "
+	                                 "Its log: %s\n", log_path ? log_path : "(none)");
+	if (crash_msg_len >= sizeof crash_msg)
+		crash_msg_len = sizeof crash_msg - 1;
+	crash_err_fd = err_fd;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_crash;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < NCRASH; i++)
+		sigaction(crash_sigs[i], &sa, &crash_old[i]);
+	crash_armed = 1;
+}
+
+static void crash_disarm(void)
+{
+	if (!crash_armed)
+		return;
+	crash_armed = 0;
+	for (int i = 0; i < NCRASH; i++)
+		sigaction(crash_sigs[i], &crash_old[i], NULL);
+}
+
 static void first_run_finish(struct app *a, void *arg, int rc, const struct cl_err *err)
 {
 	int *ntables = arg;
@@ -1438,6 +1520,7 @@ int tui_main(const struct tui_opts *opts)
 	}
 	if (bench && *bench)
 		a->bench = fopen(bench, "a");
+	crash_tio_ok = tcgetattr(0, &crash_tio) == 0;
 	/* newterm, unlike initscr, reports an unknown TERM instead of exiting. */
 	a->screen = newterm(NULL, stdout, stdin);
 	if (!a->screen) {
@@ -1482,6 +1565,7 @@ int tui_main(const struct tui_opts *opts)
 	sigaction(SIGINT, &sa, NULL);
 
 	cl_set_fatal_hook(fatal_hook);
+	crash_prepare(a->log_path, a->saved_stderr);
 	cbreak();
 	noecho();
 	nonl();
@@ -1585,6 +1669,7 @@ int tui_main(const struct tui_opts *opts)
 	delwin(a->top);
 	delwin(a->bot);
 	delwin(a->in);
+	crash_disarm();
 	endwin();
 	delscreen(a->screen);
 	cl_set_fatal_hook(NULL);
