@@ -285,8 +285,11 @@ int cmd_abtest(struct cli *cli, int argc, char **argv)
 		meta.planned_n = planned;
 		struct exp_data *keep = d;
 		d = NULL;
-		if (exp_analyze_data(keep, exp_name ? &meta : NULL, &opts, &a, &err))
+		if (exp_analyze_data(keep, exp_name ? &meta : NULL, &opts, &a, &err)) {
+			if (file && strncmp(err.msg, file, strlen(file)) != 0)
+				cl_err_prefix(&err, "%s", file);
 			goto fail;
+		}
 		if (exp_name) {
 			struct workspace *ws = cli_workspace(cli, WS_CREATE);
 			struct exp_meta sm = { .name = (char *)(uintptr_t)exp_name,

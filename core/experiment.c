@@ -350,6 +350,7 @@ int exp_data_read_csv(const char *path, char *const *map, int nmap, struct exp_d
 		csv_close(r);
 		return -1;
 	}
+	size_t header_n = nf;
 	/* header: explicit --map first, then names and synonyms */
 	for (size_t c = 0; c < nf; c++) {
 		char *h = trim_dup(f[c].s, f[c].len);
@@ -417,7 +418,12 @@ int exp_data_read_csv(const char *path, char *const *map, int nmap, struct exp_d
 			bad = F_REVSQ;
 		else if (v[F_DATE] && !*v[F_DATE])
 			bad = F_DATE;
-		if (bad >= 0) {
+		if (bad >= 0 && (size_t)col[bad] >= nf) {
+			cl_err_set(err, CL_EINVAL, "%s:%ld: the row has %zu field%s, the header has %zu; "
+			           "column %d (%s) is missing", path, line, nf, nf == 1 ? "" : "s", header_n,
+			           col[bad] + 1, field_names[bad]);
+			rc = -1;
+		} else if (bad >= 0) {
 			cl_err_set(err, CL_EINVAL, "%s:%ld: column %d (%s): %s '%s'", path, line,
 			           col[bad] + 1, field_names[bad],
 			           bad == F_ARM || bad == F_DATE ? "empty" : "not a valid number:",

@@ -75,6 +75,8 @@ expect_err "conversions (101) exceed visitors (100)" "$C" abtest --arm A:100:5 -
 expect_err "must not be negative" "$C" abtest --arm A:100:-5 --arm B:100:5
 expect_err "control arm 'Z' is not among the arms" "$C" abtest --arm A:100:5 --arm B:100:5 --control Z
 expect_err "at least two arms" "$C" abtest --arm A:100:5
+printf 'arm,n,conversions\nA,100,5\nB,0,0\n' > "$T/zero.csv"
+expect_err "zero.csv: arm 'B': visitors must be positive" "$C" abtest "$T/zero.csv"
 # the comparison header lines up with its columns (right edges), Chinese names too
 "$C" abtest --arm 对照组:10000:500 --arm 新文案:10000:560 > "$T/cols.txt" || fail "abtest with Chinese arm names"
 python3 - "$T/cols.txt" <<'PY' || fail "abtest comparison columns misaligned: $(cat "$T/cols.txt")"

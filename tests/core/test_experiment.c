@@ -113,6 +113,11 @@ static void test_read_csv_map_and_errors(void **state)
 	assert_int_equal(exp_data_read_csv(p, NULL, 0, &d, &err), -1);
 	assert_non_null(strstr(err.msg, ":3: column 3 (conversions)"));
 	free(p);
+	p = write_tmp("ragged.csv", "arm,n,conversions\nA,100,5\nB,100\n");
+	assert_int_equal(exp_data_read_csv(p, NULL, 0, &d, &err), -1);
+	assert_non_null(strstr(err.msg, "ragged.csv:3: the row has 2 fields, the header has 3; "
+	                                "column 3 (conversions) is missing"));
+	free(p);
 	p = write_tmp("bad2.csv", "arm,n,conversions\nA,100,500\n");
 	assert_int_equal(exp_data_read_csv(p, NULL, 0, &d, &err), -1);
 	assert_non_null(strstr(err.msg, "exceed"));
