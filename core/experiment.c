@@ -879,6 +879,17 @@ int exp_link_variants(struct workspace *ws, struct exp_data *d, long long run_id
 {
 	sqlite3_stmt *by_id = NULL, *by_text = NULL, *by_idx = NULL;
 	int linked = 0;
+	if (run_id > 0) {
+		int found;
+		if (ws_prepare(ws, "SELECT 1 FROM cl_runs WHERE id = ?", &by_id, err))
+			return -1;
+		sqlite3_bind_int64(by_id, 1, run_id);
+		found = sqlite3_step(by_id) == SQLITE_ROW;
+		sqlite3_finalize(by_id);
+		by_id = NULL;
+		if (!found)
+			return cl_err_set(err, CL_ENOTFOUND, "no run %lld (see copylab runs)", run_id);
+	}
 	if (ws_prepare(ws, "SELECT id FROM cl_variants WHERE id = ?1 AND (?2 = 0 OR run_id = ?2)",
 	               &by_id, err) ||
 	    ws_prepare(ws, "SELECT v.id FROM cl_variants v WHERE (?2 = 0 OR v.run_id = ?2) AND "

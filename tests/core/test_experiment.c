@@ -154,6 +154,8 @@ static void test_store_link_analyze(void **state)
 	                                "d2,#3,1000,44,\n");
 	struct exp_data *d;
 	assert_int_equal(exp_data_read_csv(p, NULL, 0, &d, &err), 0);
+	assert_int_equal(exp_link_variants(ws, d, 4242, &err), -1);   /* a run that is not there */
+	assert_non_null(strstr(err.msg, "no run 4242"));
 	int linked = exp_link_variants(ws, d, 7, &err);
 	assert_int_equal(linked, 3);
 	assert_int_equal(d->variant_id[0], 0);     /* "Spring Tea": case differs, no match */
