@@ -394,6 +394,23 @@ int cmd_score(struct cli *cli, int argc, char **argv)
 			rc = cli_usage("score", "--fields wants a JSON object of strings");
 			goto out;
 		}
+		const cJSON *fv;
+		int any_text = 0;
+		cJSON_ArrayForEach(fv, fields) {
+			if (!cJSON_IsString(fv)) {
+				rc = cli_usage("score", "--fields: \"%s\" is not a string", fv->string);
+				goto out;
+			}
+			if (!cl_utf8_valid(fv->valuestring, strlen(fv->valuestring))) {
+				cli_failf("--fields: \"%s\": invalid UTF-8", fv->string);
+				goto out;
+			}
+			any_text |= *skip_space(fv->valuestring) != 0;
+		}
+		if (!any_text) {
+			cli_failf("nothing to score: every field in --fields is empty");
+			goto out;
+		}
 	}
 	if (!fields && (!text_arg || strcmp(text_arg, "-") == 0)) {
 		if (!text_arg && isatty(0)) {

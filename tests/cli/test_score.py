@@ -101,6 +101,10 @@ check(p.returncode == 1 and "nothing to score" in p.stderr, "blank standard inpu
 p = subprocess.run([COPYLAB, "score", "-"], input=b"ok \xe4\xb8", capture_output=True, cwd=TMP)
 check(p.returncode == 1 and b"standard input: invalid UTF-8 at byte 4" in p.stderr,
       "bad UTF-8 on stdin named with its byte: %r" % p.stderr)
+p = run("score", "--fields", '{"subject": 3}', ok=False)
+check(p.returncode == 2 and '"subject" is not a string' in p.stderr, "--fields names a non-string field")
+p = run("score", "--fields", '{"subject": " "}', ok=False)
+check(p.returncode == 1 and "nothing to score" in p.stderr, "--fields with only empty fields is refused")
 p = run("score", "Buy now", "--channel", ok=False)
 check(p.returncode == 2 and "--channel needs a value" in p.stderr, "missing option value named")
 p = run("score", "Order today and save 10%!!! FREE", "--channel", "email")
