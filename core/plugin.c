@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/config.h"
 #include "core/paths.h"
 #include "core/query.h"
 #include "core/dataset.h"
@@ -1732,5 +1733,42 @@ int plugin_attach_formats(struct plugin_host *h, struct fmt_registry *reg, struc
 		}
 	}
 	(void)err;
+	return 0;
+}
+
+int plugin_config_load(struct plugin_host **host, struct cl_config **cfg, struct cl_err *err)
+{
+	struct cl_err first = {0};
+	*host = NULL;
+	*cfg = NULL;
+	if (config_load(NULL, cfg, &first) == 0)
+		return 0;
+	/* Only now run plugin code: config.json may name a plugin's type. */
+	struct plugin_host *h = NULL;
+	struct cl_err e = {0};
+	if (env_on("COPYLAB_NO_PLUGINS") || plugin_host_load_default(&h, &e)) {
+		plugin_host_free(h);
+		if (err)
+			*err = first;
+		return -1;
+	}
+	size_t nprov = 0;
+	for (size_t i = 0; i < h->n; i++)
+		if (h->p[i]->state == PLUGIN_LOADED)
+			nprov += h->p[i]->npv;
+	if (!nprov) {
+		plugin_host_free(h);
+		if (err)
+			*err = first;
+		return -1;
+	}
+	struct provider_registry *reg = provider_registry_new();
+	plugin_attach_providers(h, reg, &e);
+	if (config_load(reg, cfg, err)) {   /* the config took reg over, even on failure */
+		*cfg = NULL;
+		plugin_host_free(h);
+		return -1;
+	}
+	*host = h;
 	return 0;
 }

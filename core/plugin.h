@@ -105,6 +105,17 @@ char *plugin_host_problems(const struct plugin_host *h);
 /* The `copylab plugins --json` array; caller frees. */
 cJSON *plugin_host_json(const struct plugin_host *h);
 
+struct cl_config;
+/* config_load for a front end that wants plugin provider types usable in
+ * config.json ({"type": "plainspeak"}): the config is loaded without plugins
+ * first, and only when that fails (e.g. an unknown provider type) are the
+ * plugins discovered, their provider types registered beside the built-ins
+ * and the config loaded again. *host is NULL when no plugin was needed, else
+ * the host the config's plugin providers live in. Free with config_free(*cfg)
+ * first, then plugin_host_free(*host). On -1 both are NULL and err says why
+ * (the first error when plugins did not help). */
+int plugin_config_load(struct plugin_host **host, struct cl_config **cfg, struct cl_err *err);
+
 /* Add every loaded plugin's scorers / provider types / formats to a
  * registry. A name the registry already holds is skipped and noted in the
  * plugin's log; only a registry error of another kind returns -1. */

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/config.h"
 #include "core/formats.h"
 #include "core/plugin.h"
 #include "core/score.h"
@@ -470,6 +471,69 @@ static void test_exec_python_example(void **state)
 	free(src);
 }
 
+/* config.json may name a plugin's provider type: plugin_config_load loads
+ * plugins only then, and the instance generates through the plugin. */
+static void test_config_plugin_type(void **state)
+{
+	(void)state;
+	char *pdir = mkdir_in("cfgplugins");
+	char *cdir = mkdir_in("cfghome");
+	char *cdir2 = xasprintf("%s/copylab", cdir);
+	mkdir(cdir2, 0755);
+	char *script = xasprintf("%s/echoer", pdir);
+	write_file(script,
+		"#!/bin/sh\nread line\n"
+		"echo '{\"id\":1,\"ok\":true,\"name\":\"echoer\",\"providers\":[{\"name\":\"echoer\"}]}'\n"
+		"read line\necho '{\"id\":2,\"ok\":true,\"text\":\"echoed\"}'\nread line\n", 1);
+	char *cfgfile = xasprintf("%s/config.json", cdir2);
+	setenv("COPYLAB_PLUGIN_PATH", pdir, 1);
+	setenv("XDG_CONFIG_HOME", cdir, 1);
+	setenv("XDG_DATA_HOME", cdir, 1);
+	struct plugin_host *h = NULL;
+	struct cl_config *cfg = NULL;
+	struct cl_err err = {0};
+
+	/* No config naming a plugin type: no plugin is loaded. */
+	write_file(cfgfile, "{\"providers\":{\"o\":{\"type\":\"offline\"}}}", 0);
+	assert_int_equal(plugin_config_load(&h, &cfg, &err), 0);
+	assert_null(h);
+	assert_non_null(config_provider(cfg, "o", &err));
+	config_free(cfg);
+
+	/* A plugin's type: loaded, and the instance generates through it. */
+	write_file(cfgfile, "{\"providers\":{\"mine\":{\"type\":\"echoer\",\"model\":\"e1\"}}}", 0);
+	assert_int_equal(plugin_config_load(&h, &cfg, &err), 0);
+	assert_non_null(h);
+	struct provider *p = config_provider(cfg, "mine", &err);
+	assert_non_null(p);
+	struct provider_req req;
+	provider_req_init(&req);
+	req.user = "hello";
+	struct provider_result res = {0};
+	assert_int_equal(provider_complete_sync(p, &req, &res, &err), 0);
+	assert_null(res.error);
+	assert_string_equal(res.text, "echoed");
+	provider_result_clear(&res);
+	config_free(cfg);
+	plugin_host_free(h);
+
+	/* A type no plugin offers keeps the config's own error. */
+	write_file(cfgfile, "{\"providers\":{\"x\":{\"type\":\"nosuch\"}}}", 0);
+	assert_int_equal(plugin_config_load(&h, &cfg, &err), -1);
+	assert_null(h);
+	assert_null(cfg);
+	assert_non_null(strstr(err.msg, "nosuch"));
+
+	unsetenv("COPYLAB_PLUGIN_PATH");
+	unsetenv("XDG_CONFIG_HOME");
+	unsetenv("XDG_DATA_HOME");
+	free(cfgfile);
+	free(script);
+	free(cdir2);
+	free(cdir);
+	free(pdir);
+}
+
 static void test_discovery_switch(void **state)
 {
 	(void)state;
@@ -508,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_exec_garbage),
 		cmocka_unit_test(test_exec_dies_mid_use),
 		cmocka_unit_test(test_exec_python_example),
+		cmocka_unit_test(test_config_plugin_type),
 		cmocka_unit_test(test_discovery_switch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
