@@ -543,6 +543,8 @@ int cmd_abimport(struct cli *cli, int argc, char **argv)
 		cJSON_AddNumberToObject(o, "id", (double)meta.id);
 		if (run > 0)
 			cJSON_AddNumberToObject(o, "run", (double)run);
+		else
+			cJSON_AddNullToObject(o, "run");   /* the documented shape always has it */
 		cJSON_AddNumberToObject(o, "days", d->has_days ? d->ndays : 0);
 		cJSON_AddNumberToObject(o, "linked", linked);
 		arr = cJSON_AddArrayToObject(o, "arms");

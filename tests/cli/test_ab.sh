@@ -128,6 +128,7 @@ printf 'Day,Variation,Sends,Orders\n2026-01-01,ctl,1000,40\n2026-01-01,new,1000,
 "$C" --db "$DB" abimport "$T/esp.csv" --experiment email1 --json > "$T/i.json" || fail "abimport"
 grep -q '"experiment":"email1"' "$T/i.json" || fail "abimport json"
 grep -q '"days":2' "$T/i.json" || fail "abimport days"
+grep -q '"run":null' "$T/i.json" || fail "abimport json has run (null without --run)"
 expect_err "already exists" "$C" --db "$DB" abimport "$T/esp.csv" --experiment email1
 "$C" --db "$DB" abimport "$T/esp.csv" --experiment email1 --replace > /dev/null || fail "abimport --replace"
 printf 'variant,people,buyers\nA,100,5\nB,100,9\n' > "$T/map.csv"
