@@ -278,6 +278,18 @@ static const struct glyph *glyph_for(unsigned cp)
 	return &font[17];          /* blank */
 }
 
+int chart_big_can(const char *s)
+{
+	size_t n = strlen(s), i = 0;
+	while (i < n) {
+		unsigned cp;
+		i += textdiff_utf8_decode(s + i, n - i, &cp);
+		if (cp != ' ' && glyph_for(cp) == &font[17])
+			return 0;
+	}
+	return 1;
+}
+
 int chart_big_width(const char *s)
 {
 	size_t n = strlen(s), i = 0;

@@ -66,6 +66,9 @@ char *chart_progress(double frac, int w, int utf8);
  * anything else as a blank): CHART_BIG_ROWS strings into rows[], each a
  * new string the caller frees. Returns the width in cells. */
 int chart_big_text(const char *s, int utf8, char *rows[CHART_BIG_ROWS]);
+/* 1 when big type has a glyph for every character of s (ASCII letters,
+ * digits and the signs above), 0 when some would come out blank (Chinese). */
+int chart_big_can(const char *s);
 /* Width in cells chart_big_text would use for s. */
 int chart_big_width(const char *s);
 

@@ -116,20 +116,22 @@ static void header(WINDOW *w, int y, int x, int width, const char *text, int sim
 	wattrset(w, tui_attr(TUI_NORMAL));
 }
 
-/* The arms' names in their colours at the right end of a chart's header row. */
-static void legend(WINDOW *w, int y, int x, int width, const struct exp_analysis *an)
+/* The arms' names in their colours at the right end of a chart's header row;
+ * returns the cells it took from the right (0 when it does not fit in half). */
+static int legend(WINDOW *w, int y, int x, int width, const struct exp_analysis *an)
 {
 	int need = 0, k = an->res.narms;
 	for (int i = 0; i < k; i++)
 		need += tui_text_width(an->in.name[i]) + 1;
 	int cx = x + width - need;
 	if (cx <= x + width / 2)
-		return;
+		return 0;
 	for (int i = 0; i < k; i++) {
 		wattrset(w, tui_attr(arm_role(i)) | A_BOLD);
 		cx += tui_put_text(w, y, cx, an->in.name[i], x + width - cx) + 1;
 	}
 	wattrset(w, tui_attr(TUI_NORMAL));
+	return need;
 }
 
 static void draw_intervals(WINDOW *w, int y, int x, int width, const struct exp_analysis *an)
@@ -164,14 +166,35 @@ static void draw_intervals(WINDOW *w, int y, int x, int width, const struct exp_
 	wattrset(w, tui_attr(TUI_NORMAL));
 }
 
+/* Arm names are data (any script, any width): they get a cell of NAMEW
+ * display columns, the figures after them are ASCII. */
+#define NAMEW 8
+
 static void draw_table(WINDOW *w, int y, int x, int width, const struct exp_analysis *an)
 {
 	const struct ab_result *r = &an->res;
-	char head[160], ctl[32];
+	char head[160], ctl[64];
 	snprintf(ctl, sizeof ctl, "P(beat %s)", an->in.name[r->control]);
-	snprintf(head, sizeof head, "%-8s %7s %10s %8s %7s %7s", "arm", "lift", ctl, "exp.loss",
-	         r->narms > 2 ? "p(Holm)" : "p", "p(seq)");
-	header(w, y, x, width, head, 0);
+	if (tui_text_width(ctl) > 11)
+		snprintf(ctl, sizeof ctl, "P(beat ctl)");
+	if (width <= NAMEW + 1)
+		return;
+	header(w, y, x, NAMEW + 1, "arm", 0);
+	wattrset(w, tui_attr(TUI_HEADER));
+	/* right-aligned in its 11 cells whatever the control's name is */
+	{
+		int pad = 11 - tui_text_width(ctl), cx = x + NAMEW + 1;
+		char lift[16];
+		snprintf(lift, sizeof lift, "%7s ", "lift");
+		cx += tui_put_label(w, y, cx, lift, width - (cx - x));
+		if (pad > 0 && cx - x + pad < width)
+			mvwprintw(w, y, cx, "%*s", pad, ""), cx += pad;
+		cx += tui_put_text(w, y, cx, ctl, width - (cx - x));
+		snprintf(head, sizeof head, " %8s %7s %7s", "exp.loss", r->narms > 2 ? "p(Holm)" : "p", "p(seq)");
+		if (cx - x < width)
+			tui_put_label(w, y, cx, head, width - (cx - x));
+	}
+	wattrset(w, tui_attr(TUI_NORMAL));
 	for (int i = 0; i < r->narms; i++) {
 		char line[160], lift[16] = "-", beat[16] = "-", loss[16], pv[16] = "-", sp[16] = "-";
 		const struct ab_cmp_stats *c = &r->cmp[i];
@@ -183,9 +206,11 @@ static void draw_table(WINDOW *w, int y, int x, int width, const struct exp_anal
 			snprintf(sp, sizeof sp, "%.2g", c->seq_p);
 		}
 		snprintf(loss, sizeof loss, "%.3f%%", r->arm[i].expected_loss * 100);
-		snprintf(line, sizeof line, "%-8.8s %7s %10s %8s %7s %7s", an->in.name[i], lift, beat, loss, pv, sp);
+		snprintf(line, sizeof line, " %7s %11s %8s %7s %7s", lift, beat, loss, pv, sp);
 		wattrset(w, tui_attr(arm_role(i)) | (i == r->winner ? A_BOLD : 0));
-		tui_put_text(w, y + 1 + i, x, wf_fold(line), width);
+		/* the name sanitized and cut at a character with an ellipsis, never mid-character */
+		tui_put_cell(w, y + 1 + i, x, an->in.name[i], NAMEW, 0);
+		tui_put_text(w, y + 1 + i, x + NAMEW, wf_fold(line), width - NAMEW);
 	}
 	wattrset(w, tui_attr(TUI_NORMAL));
 }
@@ -205,8 +230,9 @@ static void draw_posterior(WINDOW *w, int y, int x, int width, int rows, const s
 	fmt_pct(a, sizeof a, xlo, 0);
 	fmt_pct(b, sizeof b, xhi, 0);
 	snprintf(lab, sizeof lab, "posterior of the rate, %s to %s", a, b);
-	header(w, y, x, width, lab, an->meta.simulated);
-	legend(w, y, x, width - 1, an);
+	/* the legend first: the header text gets the room left of it */
+	int lgw = legend(w, y, x, width - 1, an);
+	header(w, y, x, lgw ? width - 1 - lgw - 1 : width, lab, an->meta.simulated);
 	if (rows < 1 || cw < 4 || !(xhi > xlo))
 		return;
 	struct chart_canvas *c = chart_canvas_new(cw, rows);
@@ -252,8 +278,9 @@ static void draw_cumulative(WINDOW *w, int y, int x, int width, int rows, const 
 	fmt_pct(a, sizeof a, lo, 0);
 	fmt_pct(b, sizeof b, hi, 0);
 	snprintf(lab, sizeof lab, "cumulative rate by day (%d), %s to %s", nd, a, b);
-	header(w, y, x, width, lab, an->meta.simulated);
-	legend(w, y, x, width - 1, an);
+	/* the legend first: the header text gets the room left of it */
+	int lgw = legend(w, y, x, width - 1, an);
+	header(w, y, x, lgw ? width - 1 - lgw - 1 : width, lab, an->meta.simulated);
 	if (rows < 1 || width < 6 || nd < 1 || !(hi >= lo))
 		return;
 	struct chart_canvas *c = chart_canvas_new(width - 1, rows);
@@ -354,7 +381,13 @@ static void draw_big(WINDOW *w, int h, int wd, const struct exp_analysis *an)
 	int utf8 = tui_utf8(), arm = headline_arm(r);
 	char t1[64], t2[64], sub[256];
 	const struct ab_cmp_stats *c = &r->cmp[arm];
-	snprintf(t1, sizeof t1, "%s %+.1f%%", an->in.name[arm], c->rel_lift_ok ? c->rel_lift * 100 : 0.0);
+	/* A name big type cannot draw (Chinese) goes on its own line in bold
+	 * above the figure instead of coming out blank. */
+	int name_big = chart_big_can(an->in.name[arm]) && tui_text_width(an->in.name[arm]) <= 8;
+	if (name_big)
+		snprintf(t1, sizeof t1, "%s %+.1f%%", an->in.name[arm], c->rel_lift_ok ? c->rel_lift * 100 : 0.0);
+	else
+		snprintf(t1, sizeof t1, "%+.1f%%", c->rel_lift_ok ? c->rel_lift * 100 : 0.0);
 	snprintf(t2, sizeof t2, "%.0f%%", c->prob_beat * 100);
 	const char *lines[2] = { t1, t2 };
 	char *subs[2];
@@ -363,6 +396,12 @@ static void draw_big(WINDOW *w, int h, int wd, const struct exp_analysis *an)
 	                    r->winner >= 0 ? "significant" : "not significant yet");
 	subs[1] = xasprintf("chance that %s beats %s", an->in.name[arm], an->in.name[r->control]);
 	int y = 2;
+	if (!name_big) {
+		int nw = tui_text_width(an->in.name[arm]);
+		wattrset(w, tui_attr(r->winner >= 0 ? TUI_OK : TUI_WARN) | A_BOLD);
+		tui_put_text(w, 1, nw < wd - 2 ? (wd - nw) / 2 : 1, an->in.name[arm], wd - 2);
+		wattrset(w, tui_attr(TUI_NORMAL));
+	}
 	for (int k = 0; k < 2; k++) {
 		char *rows[CHART_BIG_ROWS];
 		int bw = chart_big_text(lines[k], utf8, rows);

@@ -743,6 +743,15 @@ static void variants_draw(struct pane *p)
 				live_extra[nextra++] = i;
 		}
 	ncols_total += nextra;
+	if (ncols_total == 0 && !s->live) {
+		/* a run cancelled or failed before any variant came back */
+		wattrset(w, tui_attr(TUI_DIM));
+		tui_put_label(w, 2, 2, s->run && s->run->nv ? "Every variant of this run is discarded: X shows them."
+		                                            : "No variants in this run: it ended before any came back.", wd - 4);
+		tui_put_label(w, 3, 2, "[ ] page through the other runs; in 2 Prompt g generates again.", wd - 4);
+		wattrset(w, tui_attr(TUI_NORMAL));
+		return;
+	}
 	int iw = wd - 2;
 	int vis = iw >= 124 ? 4 : iw >= 93 ? 3 : iw >= 50 ? 2 : 1;
 	if (vis > ncols_total)
