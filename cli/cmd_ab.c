@@ -13,6 +13,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* v with thousands separators ("150,671"), in buf. */
+static const char *thou(char *buf, size_t n, long long v)
+{
+	char t[32];
+	int len = snprintf(t, sizeof t, "%lld", v < 0 ? -v : v), j = 0;
+	if (v < 0 && (size_t)j + 1 < n)
+		buf[j++] = '-';
+	for (int i = 0; i < len && (size_t)j + 1 < n; i++) {
+		if (i && (len - i) % 3 == 0 && (size_t)j + 2 < n)
+			buf[j++] = ',';
+		buf[j++] = t[i];
+	}
+	buf[j] = 0;
+	return buf;
+}
+
 /* A usage error for an argument no branch took: an option of this file that
  * takes a value got none ("--table" last), else it is unknown. Returns 2. */
 static int unknown_opt(const char *cmd, const char *a)
@@ -103,8 +119,9 @@ static void print_analysis(const struct exp_analysis *a)
 		snprintf(nm, sizeof nm, "%s%s", in->name[i], i == c ? " (control)" : "");
 		put_pad(nm, w);
 		snprintf(b1, sizeof b1, "[%.2f%%, %.2f%%]", 100 * r->arm[i].ci_low, 100 * r->arm[i].ci_high);
-		printf("  %12lld %11lld %7.2f%%  %-19s %7.1f%% %10.6f\n", (long long)in->n[i],
-		       (long long)in->conv[i], 100 * r->arm[i].rate, b1, 100 * r->arm[i].prob_best,
+		char tn[32], tc[32];
+		printf("  %12s %11s %7.2f%%  %-19s %7.1f%% %10.6f\n", thou(tn, sizeof tn, (long long)in->n[i]),
+		       thou(tc, sizeof tc, (long long)in->conv[i]), 100 * r->arm[i].rate, b1, 100 * r->arm[i].prob_best,
 		       r->arm[i].expected_loss);
 	}
 	printf("\n");
@@ -444,11 +461,12 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	if (arms > 2)
 		printf(" (%.4g per test: Bonferroni over %d variants)", out.alpha_per_test, arms - 1);
 	printf(", power %.0f%%\n", 100 * power);
-	printf("sample size   %lld visitors per arm, %lld in total over %d arms\n",
-	       (long long)out.n_per_arm, (long long)out.n_total, arms);
+	char t1[32], t2[32];
+	printf("sample size   %s visitors per arm, %s in total over %d arms\n",
+	       thou(t1, sizeof t1, (long long)out.n_per_arm), thou(t2, sizeof t2, (long long)out.n_total), arms);
 	if (in.daily > 0)
-		printf("duration      %.0f day%s at %lld visitors a day\n", ceil(out.days_needed),
-		       ceil(out.days_needed) == 1 ? "" : "s", (long long)in.daily);
+		printf("duration      %.0f day%s at %s visitors a day\n", ceil(out.days_needed),
+		       ceil(out.days_needed) == 1 ? "" : "s", thou(t1, sizeof t1, (long long)in.daily));
 	if (in.daily > 0 && in.days > 0) {
 		if (out.max_arms >= 2)
 			printf("affordable    %d variant%s plus the control in %d days\n", out.max_arms - 1,
@@ -645,9 +663,11 @@ int cmd_experiments(struct cli *cli, int argc, char **argv)
 		       "visitors", "conversions", "source");
 		for (size_t i = 0; i < n; i++) {
 			put_pad(s[i].meta.name ? s[i].meta.name : "", 24);
-			printf(" %-10s %5d %5d %12lld %11lld  %s\n",
+			char tv[32], tc[32];
+			printf(" %-10s %5d %5d %12s %11s  %s\n",
 			       s[i].meta.simulated ? "SIMULATED" : "real", s[i].narms, s[i].ndays,
-			       (long long)s[i].visitors, (long long)s[i].conversions,
+			       thou(tv, sizeof tv, (long long)s[i].visitors),
+			       thou(tc, sizeof tc, (long long)s[i].conversions),
 			       s[i].meta.source ? s[i].meta.source : "");
 		}
 	}

@@ -119,7 +119,7 @@ assert d['days_needed']==-(-d['n_total']//20000)
 assert d['max_variants']==d['max_arms']-1 and d['max_arms']>=1
 assert d['mde_affordable'] is None or d['mde_affordable']>0
 " || fail "plan reverse figures"
-"$C" plan --baseline 0.05 --mde 0.1 --daily 10000 | grep -q "^duration" || fail "plan table"
+"$C" plan --baseline 0.05 --mde 0.1 --daily 10000 | grep -q "^duration .* at 10,000 visitors a day" || fail "plan table (thousands separators)"
 expect_err "--baseline" "$C" plan --baseline 1.5 --mde 0.1
 expect_err "required" "$C" plan --mde 0.1
 
