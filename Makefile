@@ -92,7 +92,8 @@ demo: deps
 	./copylab --demo
 
 test: deps
-	@$(MAKE) --no-print-directory $(O)/asan/copylab $(TEST_BIN) plugins-build
+	@$(MAKE) --no-print-directory $(O)/asan/copylab $(TEST_BIN) plugins-build || \
+		{ echo; echo "the test build failed"; echo "0 passed, 1 failed"; exit 1; }
 	@O=$(O) sh tests/run.sh
 
 bench: deps

@@ -65,6 +65,16 @@ vg "report md zh"    report --run 1 --lang zh --out "$T/r.md"
 vg "plugins"         plugins --json
 vg "plugins score"   plugins score "Leverage our synergy today."
 vg "plugins export"  plugins export markdown people
+mkdir -p "$T/broken"
+printf '#!/bin/sh\nread line\necho "not json"\nsleep 5\n' > "$T/broken/garbage"
+printf '#!/bin/sh\nread line\nexit 4\n' > "$T/broken/crash"
+printf '#!/bin/sh\nexec sleep 5\n' > "$T/broken/hang"
+chmod +x "$T/broken/garbage" "$T/broken/crash" "$T/broken/hang"
+good_path=$COPYLAB_PLUGIN_PATH
+export COPYLAB_PLUGIN_PATH="$T/broken:$good_path" COPYLAB_PLUGIN_TIMEOUT_MS=1500
+vg "broken plugins"  plugins score "Order today."
+export COPYLAB_PLUGIN_PATH="$good_path"
+unset COPYLAB_PLUGIN_TIMEOUT_MS
 
 # One short TUI session: open, move around the panes, quit.
 if command -v tmux >/dev/null 2>&1; then
