@@ -71,7 +71,7 @@ def make_workspace(path, tables):
 class Tui:
     """One copylab TUI in its own tmux server."""
 
-    def __init__(self, db, cols=120, rows=40, env=None, name="t"):
+    def __init__(self, db, cols=120, rows=40, env=None, name="t", args=()):
         self.sock = os.path.join(TMP, "tmux-%s-%d" % (name, os.getpid()))
         self.exitfile = os.path.join(TMP, "exit-%s" % name)
         self.log = os.path.join(TMP, "tui-%s.log" % name)
@@ -82,7 +82,9 @@ class Tui:
         if env:
             e.update(env)
         envs = " ".join("%s='%s'" % (k, v) for k, v in e.items())
-        cmd = "env %s '%s' --db '%s'; echo $? > '%s'; sleep 30" % (envs, COPYLAB, db, self.exitfile)
+        extra = "".join(" '%s'" % x for x in args)
+        cmd = "env %s '%s' --db '%s'%s; echo $? > '%s'; sleep 30" % (envs, COPYLAB, db, extra,
+                                                                    self.exitfile)
         self.tmux("new-session", "-d", "-s", "t", "-x", str(cols), "-y", str(rows), cmd)
 
     def tmux(self, *args):
@@ -110,7 +112,7 @@ class Tui:
     def lines(self):
         return self.screen().split("\n")
 
-    def wait(self, pred, timeout=10.0, what=""):
+    def wait(self, pred, timeout=20.0, what=""):
         """Poll the screen until pred(screen) is true; returns the screen or None."""
         end = time.time() + timeout
         s = ""
@@ -138,7 +140,7 @@ class Tui:
     def resize(self, cols, rows):
         self.tmux("resize-window", "-t", "t", "-x", str(cols), "-y", str(rows))
 
-    def exit_status(self, timeout=10.0):
+    def exit_status(self, timeout=20.0):
         end = time.time() + timeout
         while time.time() < end:
             if os.path.exists(self.exitfile):
@@ -148,6 +150,13 @@ class Tui:
                     return int(t)
             time.sleep(0.05)
         return None
+
+    def app_pid(self):
+        """The copylab process in the pane (env execs it), or None."""
+        pane = self.option("#{pane_pid}")
+        r = subprocess.run(["pgrep", "-P", pane], capture_output=True, text=True)
+        kids = r.stdout.split()
+        return int(kids[0]) if kids else None
 
     def option(self, fmt):
         return self.tmux("display-message", "-p", "-t", "t", fmt).strip()
