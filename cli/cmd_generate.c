@@ -283,7 +283,7 @@ int cmd_generate(struct cli *cli, int argc, char **argv)
 	if (!ui.json) {
 		printf("run %lld: %d variant%s from %s (%s)%s\n", gen_job_run_id(job), ui.n,
 		       ui.n == 1 ? "" : "s", gen_job_provider(job), gen_job_model(job),
-		       gen_job_local(job) ? " (offline, no model called)" : "");
+		       gen_job_local(job) ? ", no model called" : "");
 		if (gen_job_redactions(job))
 			printf("redacted %zu personal value%s before sending\n", gen_job_redactions(job),
 			       gen_job_redactions(job) == 1 ? "" : "s");
