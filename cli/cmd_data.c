@@ -480,7 +480,26 @@ struct qout {
 	struct grid g;
 	int64_t more;
 	struct sbuf sb;
+	unsigned char *frac;   /* human: per column, some real value has decimals */
+	size_t *whole;         /* human: grid cells holding a whole real ("368") */
+	size_t  nwhole;
 };
+
+/* A real column reads alike all the way down: when some value has decimals,
+ * whole ones get ".00" too (368.00 beside 241.20, not 368). */
+static void even_reals(struct qout *q)
+{
+	for (size_t k = 0; k < q->nwhole; k++) {
+		size_t cell = q->whole[k];
+		int col = (int)(cell % (size_t)q->g.ncols);
+		if (!q->frac[col])
+			continue;
+		char *t = xasprintf("%s.00", q->g.cells[cell]);
+		free(q->g.cells[cell]);
+		q->g.cells[cell] = t;
+		q->g.widths[cell] += 3;
+	}
+}
 
 static int on_row(void *ctx, const struct query_row *row)
 {
@@ -533,6 +552,7 @@ static int on_row(void *ctx, const struct query_row *row)
 		if (q->first) {
 			grid_init(&q->g, row->ncols);
 			grid_add(&q->g, row->names, NULL, 40);
+			q->frac = xcalloc((size_t)row->ncols + 1, 1);
 			q->first = 0;
 		}
 		if (q->g.nrows > HUMAN_ROWS) {
@@ -548,7 +568,16 @@ static int on_row(void *ctx, const struct query_row *row)
 				lens[i] = 4;
 			} else if (row->type[i] == SQLITE_INTEGER || row->type[i] == SQLITE_FLOAT) {
 				char b[64];
-				fmt_num(b, sizeof b, strtod(row->text[i], NULL));
+				double dv = strtod(row->text[i], NULL);
+				fmt_num(b, sizeof b, dv);
+				if (row->type[i] == SQLITE_FLOAT && isfinite(dv)) {
+					if (dv != floor(dv))
+						q->frac[i] = 1;
+					else if (fabs(dv) < 1e15) {
+						q->whole = xreallocarray(q->whole, q->nwhole + 1, sizeof *q->whole);
+						q->whole[q->nwhole++] = q->g.nrows * (size_t)q->g.ncols + (size_t)i;
+					}
+				}
 				owned[i] = xstrdup(row->type[i] == SQLITE_INTEGER && strlen(row->text[i]) > 15 ?
 				                   row->text[i] : b);
 				cells[i] = owned[i];
@@ -601,6 +630,8 @@ int cmd_query(struct cli *cli, int argc, char **argv)
 		if (q.mode == 0 && !q.first)
 			grid_free(&q.g);
 		sbuf_free(&q.sb);
+		free(q.frac);
+		free(q.whole);
 		return cli_fail(&err);
 	}
 	if (q.mode == 1)
@@ -624,15 +655,18 @@ int cmd_query(struct cli *cli, int argc, char **argv)
 	} else {
 		char a[32];
 		if (!q.first) {
+			even_reals(&q);
 			grid_print(&q.g);
 			grid_free(&q.g);
 		}
 		if (q.more)
-			printf("… %s more rows not shown (use --csv or --json for all)\n",
+			printf("%s %s more rows not shown (use --csv or --json for all)\n", mark("…", "..."),
 			       fmt_int(a, sizeof a, q.more));
 		printf("(%s row%s)\n", fmt_int(a, sizeof a, n), n == 1 ? "" : "s");
 	}
 	sbuf_free(&q.sb);
+	free(q.frac);
+	free(q.whole);
 	return 0;
 }
 

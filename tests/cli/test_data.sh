@@ -83,6 +83,10 @@ cl import dirty.csv > /dev/null
 cl clean dirty --into tidy --trim --dedupe --drop-empty --fill name=unknown --json > out.json; expect_json 'j["rows_in"]==4 and j["rows_out"]==2 and j["cells_trimmed"]==1 and j["duplicates"]==1 and j["cells_filled"]==1 and j["empty_rows"]==1' "clean report" < out.json
 cl clean dirty --into tidy2 --dedupe --key id > out.txt && grep -q "duplicates   1 dropped" out.txt && ok || bad "clean human: $(cat out.txt)"
 
+# a real column reads alike: 12.50 and 7.00, not 12.5 and 7
+cl query "SELECT spend FROM people WHERE spend IS NOT NULL ORDER BY id LIMIT 2" > out.txt
+grep -q "12.50" out.txt && grep -q " 7.00" out.txt && ok || bad "real column decimals: $(cat out.txt)"
+
 # the personal-column footnote only when a column is marked personal
 nodb="$TEST_TMP/nopers.db"
 "$COPYLAB" --db "$nodb" import events.tsv > /dev/null
