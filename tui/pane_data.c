@@ -734,30 +734,48 @@ static void draw_list(struct dp *d)
 	}
 }
 
-static void grid_title(struct dp *d, char *buf, size_t len)
+/* The grid's title in at most room cells: table, rows, segment, the filter
+ * with its count, the order. A long filter is cut in its middle so the count
+ * and the order after it stay readable. */
+static void grid_title(struct dp *d, char *buf, size_t len, int room)
 {
 	const struct tui_glyphs *g = tui_glyphs();
-	struct sbuf sb = SBUF_INIT;
+	struct sbuf head = SBUF_INIT, tail = SBUF_INIT;
 	char num[32];
 	int64_t cnt = browse_get_count(d->b);
-	sbuf_adds(&sb, browse_table_name(d->b));
+	const char *pred = browse_filter(d->b);
+	sbuf_adds(&head, browse_table_name(d->b));
+	sbuf_adds(&tail, "");
 	if (d->table_rows >= 0)
-		sbuf_addf(&sb, " %s %s row%s", g->dot, tui_thousands(num, sizeof num, d->table_rows),
+		sbuf_addf(&head, " %s %s row%s", g->dot, tui_thousands(num, sizeof num, d->table_rows),
 		          d->table_rows == 1 ? "" : "s");
 	if (d->segment)
-		sbuf_addf(&sb, " %s segment %s", g->dot, d->segment);
-	if (browse_filter(d->b)) {
-		sbuf_addf(&sb, " %s where %s ", g->dot, browse_filter(d->b));
+		sbuf_addf(&head, " %s segment %s", g->dot, d->segment);
+	if (pred) {
+		sbuf_addf(&head, " %s where ", g->dot);
 		if (cnt >= 0)
-			sbuf_addf(&sb, "(%s)", tui_thousands(num, sizeof num, cnt));
+			sbuf_addf(&tail, " (%s)", tui_thousands(num, sizeof num, cnt));
 		else
-			sbuf_adds(&sb, d->counting ? "(counting…)" : "(?)");
+			sbuf_adds(&tail, d->counting ? " (counting…)" : " (?)");
 	}
 	if (browse_sort_col(d->b) >= 0)
-		sbuf_addf(&sb, " %s by %s %s", g->dot, browse_col_name(d->b, browse_sort_col(d->b)),
+		sbuf_addf(&tail, " %s by %s %s", g->dot, browse_col_name(d->b, browse_sort_col(d->b)),
 		          browse_sort_desc(d->b) ? g->down : g->up);
-	snprintf(buf, len, "%s", sbuf_str(&sb));
-	sbuf_free(&sb);
+	if (pred) {
+		int left = room - tui_text_width(sbuf_str(&head)) - tui_text_width(sbuf_str(&tail));
+		size_t n = strlen(pred);
+		if (tui_text_width(pred) > left && left > 4) {
+			size_t fit = tui_text_fit(pred, n, left - 1);
+			sbuf_addf(&head, "%.*s%s", (int)fit, pred, g->ellipsis);
+		} else if (tui_text_width(pred) > left) {
+			sbuf_adds(&head, g->ellipsis);   /* no room: the count and order matter more */
+		} else {
+			sbuf_adds(&head, pred);
+		}
+	}
+	snprintf(buf, len, "%s%s", sbuf_str(&head), sbuf_str(&tail));
+	sbuf_free(&head);
+	sbuf_free(&tail);
 }
 
 static void draw_cell(struct dp *d, int y, int x, int r, int c, int width, int cursor_row)
@@ -799,7 +817,7 @@ static void draw_grid(struct dp *d)
 	}
 	nc = browse_ncols(d->b);
 	nr = browse_nrows(d->b);
-	grid_title(d, title, sizeof title);
+	grid_title(d, title, sizeof title, gw - 6);
 	tui_box_title(w, 0, x0, gw, title, focused);
 	fix_left(d);
 	/* Columns on screen: the frozen first one, then from d->left. */
@@ -807,7 +825,9 @@ static void draw_grid(struct dp *d)
 	for (int c = 0; c < nc && ncs < 256; c = (c == 0 ? d->left : c + 1)) {
 		int cw = d->widths[c];
 		int room = x0 + gw - 1 - x;
-		if (room < 5)
+		/* A column that does not fit is shown cut (with an ellipsis), so the
+		 * grid says there is more to the right instead of ending in a blank. */
+		if (room < 4)
 			break;
 		if (cw + 2 > room)
 			cw = room - 2;
@@ -1300,6 +1320,7 @@ static int data_key(struct pane *p, int action, int ch)
 		case DA_PGDN: d->detail_top += d->h - 3; break;
 		case DA_PGUP: d->detail_top = d->detail_top > d->h - 3 ? d->detail_top - (d->h - 3) : 0; break;
 		case DA_TOP: d->detail_top = 0; break;
+		case DA_BOTTOM: d->detail_top = 1 << 20; break;   /* the draw clamps it */
 		case DA_BACK: case DA_ENTER: d->mode = M_GRID; break;
 		default: return PANE_IGNORED;
 		}
