@@ -206,11 +206,11 @@ size_t csv_utf8_bad(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	while (p < end) {
-		/* ASCII fast path, 8 bytes at a time */
+		/* ASCII fast path, 8 bytes at a time (stops at a high bit or a NUL) */
 		while (end - p >= 8) {
 			uint64_t w;
 			memcpy(&w, p, 8);
-			if (w & 0x8080808080808080ull)
+			if ((w | ((w - 0x0101010101010101ull) & ~w)) & 0x8080808080808080ull)
 				break;
 			p += 8;
 		}
@@ -219,6 +219,8 @@ size_t csv_utf8_bad(const char *s, size_t n)
 		unsigned c = *p;
 		size_t k;
 		uint32_t cp;
+		/* A NUL is no text: SQLite and every C string would cut the value there. */
+		if (c == 0) return (size_t)(p - (const unsigned char *)s);
 		if (c < 0x80) { p++; continue; }
 		else if ((c & 0xE0) == 0xC0) { k = 1; cp = c & 0x1F; }
 		else if ((c & 0xF0) == 0xE0) { k = 2; cp = c & 0x0F; }
@@ -514,8 +516,11 @@ int csv_next(struct csv_reader *r, const struct csv_field **fields, size_t *nfie
 			uint64_t la, abs;
 			char msg[96];
 			locate(r, f, bad, &line, &la, &abs);
-			snprintf(msg, sizeof msg, "invalid UTF-8 (byte 0x%02x)",
-			         (unsigned char)r->rec[f->off + bad]);
+			if (r->rec[f->off + bad] == '\0')
+				snprintf(msg, sizeof msg, "a NUL byte (0x00), which is not text");
+			else
+				snprintf(msg, sizeof msg, "invalid UTF-8 (byte 0x%02x)",
+				         (unsigned char)r->rec[f->off + bad]);
 			return err_at(r, err, line, la, abs, i, msg);
 		}
 		nbad++;

@@ -38,6 +38,9 @@ grep -q "copylab: broken.csv:3:3: unterminated quoted field" err.txt && ok || ba
 printf 'id,name\n1,a\n2\n' > ragged.csv
 cl import ragged.csv 2> err.txt && bad "ragged import succeeded"
 grep -q 'ragged.csv:3:1: row 2 has 1 field, the header has 2; missing "name"' err.txt && ok || bad "ragged message: $(cat err.txt)"
+printf 'id,name\n1,x\000y\n' > nul.csv
+cl import nul.csv 2> err.txt && bad "a NUL byte was imported"
+grep -q 'nul.csv:2:4: a NUL byte' err.txt && ok || bad "NUL message: $(cat err.txt)"
 cl tables --json > out.json; expect_json 'sorted(t["name"] for t in j)==["events","people","semi","things"]' "failed imports added no table" < out.json
 cl import ragged.csv --lenient --json > out.json; expect_json 'j["padded"]==1 and j["rows"]==2' "lenient counts" < out.json
 cl import people.csv 2> err.txt && bad "second import without --replace"

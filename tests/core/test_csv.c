@@ -87,7 +87,7 @@ static void test_bom_and_delims(void **state)
 {
 	CHECK("\xEF\xBB\xBF" "id,name\n1,x\n", "id|name\n1|x\n");
 	struct cl_err e = {0};
-	char *got = parse_all("a\tb\n\"x\ty\"\t2\n", 13, '\t', 0, 0, &e);
+	char *got = parse_all("a\tb\n\"x\ty\"\t2\n", 12, '\t', 0, 0, &e);
 	assert_non_null(got);
 	assert_string_equal(got, "a|b\nx\ty|2\n");
 	free(got);
@@ -248,6 +248,9 @@ static void test_utf8_bad(void **state)
 	assert_int_equal(csv_utf8_bad("ab\xC0\x80", 4), 2);      /* overlong */
 	assert_int_equal(csv_utf8_bad("\xED\xA0\x80", 3), 0);    /* surrogate */
 	assert_int_equal(csv_utf8_bad("abcdefgh\xE4\xB8", 10), 8); /* truncated */
+	assert_int_equal(csv_utf8_bad("ab\0cd", 5), 2);           /* NUL: not text */
+	assert_int_equal(csv_utf8_bad("abcdefghijk\0mnop", 16), 11);
+	assert_int_equal(csv_utf8_bad("abcdefghijklmnop", 16), 16);
 }
 
 static void test_jsonl(void **state)
