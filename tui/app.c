@@ -637,6 +637,24 @@ static void search_done(struct app *a, void *ctx, const char *line)
 
 /* ---- jobs ---- */
 
+/* The job the status line shows and Esc cancels: the newest that is not
+ * quiet, else the newest; NULL when none runs. */
+static struct job *job_front(struct app *a)
+{
+	for (size_t i = a->njobs; i > 0; i--)
+		if (!a->jobs[i - 1].ops->quiet)
+			return &a->jobs[i - 1];
+	return a->njobs ? &a->jobs[a->njobs - 1] : NULL;
+}
+
+static size_t jobs_loud(struct app *a)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->njobs; i++)
+		n += !a->jobs[i].ops->quiet;
+	return n;
+}
+
 void app_job_add(struct app *a, const struct app_job_ops *ops, void *ctx)
 {
 	a->jobs = xreallocarray(a->jobs, a->njobs + 1, sizeof *a->jobs);
@@ -776,7 +794,8 @@ static void draw_top(struct app *a)
 		/* requests in flight: a generation counts its requests, other work one each */
 		long n = 0;
 		for (size_t i = 0; i < a->njobs; i++)
-			n += a->jobs[i].ops->in_flight ? a->jobs[i].ops->in_flight(a->jobs[i].ctx) : 1;
+			if (!a->jobs[i].ops->quiet)
+				n += a->jobs[i].ops->in_flight ? a->jobs[i].ops->in_flight(a->jobs[i].ctx) : 1;
 		if (n > 0)
 			snprintf(jobs, sizeof jobs, " %s %ld in flight", tui_glyphs()->dot, n);
 	}
@@ -836,8 +855,9 @@ static void draw_bot(struct app *a)
 	const char *hints = "? help  : command  / search  q quit ";
 
 	werase(w);
-	if (a->njobs && a->jobs[a->njobs - 1].ops->status)
-		a->jobs[a->njobs - 1].ops->status(a->jobs[a->njobs - 1].ctx, status, sizeof status);
+	struct job *front = job_front(a);
+	if (front && front->ops->status)
+		front->ops->status(front->ctx, status, sizeof status);
 	if (a->confirm_quit) {
 		wattr_on(w, tui_attr(TUI_WARN), NULL);
 		tui_put_label(w, 0, 1, "A job is running. Quit and cancel it? y quits, any other key stays.",
@@ -1178,14 +1198,14 @@ static void global_key(struct app *a, int action)
 		break;
 	case G_CANCEL:
 		if (a->njobs) {
-			struct job *j = &a->jobs[a->njobs - 1];
+			struct job *j = job_front(a);
 			if (j->ops->cancel)
 				j->ops->cancel(j->ctx);
 			app_msg(a, "cancelling %s…", j->ops->name);
 		}
 		break;
 	case G_QUIT:
-		if (a->njobs)
+		if (jobs_loud(a))
 			a->confirm_quit = 1;
 		else
 			a->quit = 1;

@@ -115,9 +115,12 @@ void app_quit(struct app *a);
  * quits with the job running, after cancel and a last poll): release ctx
  * there. in_flight() says how many requests it has in flight now (the top
  * bar's count; a job without it counts as one). Any of status, cancel, done,
- * in_flight may be NULL. */
+ * in_flight may be NULL. A quiet job is read-only housekeeping (a row count, a
+ * profile): losing it costs nothing, so q does not ask about it, it is not
+ * counted in flight, and Esc and the status line go to the other jobs first. */
 struct app_job_ops {
 	const char *name;
+	int   quiet;
 	int  (*poll)(void *ctx, struct pollfd *fds, int nfds, int timeout_ms);
 	void (*status)(void *ctx, char *buf, size_t len);
 	void (*cancel)(void *ctx);

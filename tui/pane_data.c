@@ -245,7 +245,7 @@ static void start_count(struct dp *d)
 	c->pred = xstrdup(f);
 	c->table_rows = d->table_rows;
 	d->counting = 1;
-	tjob_start(d->a, "counting the filtered rows", count_work, count_finish, c);
+	tjob_start_quiet(d->a, "counting the filtered rows", count_work, count_finish, c);
 }
 
 static void start_profile(struct dp *d);
@@ -330,7 +330,7 @@ static void load_segments(struct dp *d)
 	s = xcalloc(1, sizeof *s);
 	s->d = d;
 	d->segs_loading = 1;
-	tjob_start(d->a, "counting segments", segs_work, segs_finish, s);
+	tjob_start_quiet(d->a, "counting segments", segs_work, segs_finish, s);
 }
 
 static void close_view(struct dp *d)
@@ -572,7 +572,7 @@ static void start_profile(struct dp *d)
 	x->table = xstrdup(browse_table_name(d->b));
 	x->pred = browse_filter(d->b) ? xstrdup(browse_filter(d->b)) : NULL;
 	d->prof_running = 1;
-	tjob_start(d->a, "profiling the columns", prof_work, prof_finish, x);
+	tjob_start_quiet(d->a, "profiling the columns", prof_work, prof_finish, x);
 }
 
 /* ---- moving ---- */

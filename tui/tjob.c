@@ -130,8 +130,28 @@ static const struct app_job_ops tjob_ops = {
 	.cancel = job_cancel, .done = job_done,
 };
 
+static const struct app_job_ops tjob_quiet_ops = {
+	.name = "work", .quiet = 1, .poll = job_poll, .status = job_status,
+	.cancel = job_cancel, .done = job_done,
+};
+
+static void start(struct app *a, const struct app_job_ops *ops, const char *label, tjob_run_fn run,
+                  tjob_finish_fn finish, void *arg);
+
 void tjob_start(struct app *a, const char *label, tjob_run_fn run, tjob_finish_fn finish,
                 void *arg)
+{
+	start(a, &tjob_ops, label, run, finish, arg);
+}
+
+void tjob_start_quiet(struct app *a, const char *label, tjob_run_fn run, tjob_finish_fn finish,
+                      void *arg)
+{
+	start(a, &tjob_quiet_ops, label, run, finish, arg);
+}
+
+static void start(struct app *a, const struct app_job_ops *ops, const char *label, tjob_run_fn run,
+                  tjob_finish_fn finish, void *arg)
 {
 	struct tjob *j = xcalloc(1, sizeof *j);
 	j->app = a;
@@ -164,5 +184,5 @@ void tjob_start(struct app *a, const char *label, tjob_run_fn run, tjob_finish_f
 		free(j);
 		return;
 	}
-	app_job_add(a, &tjob_ops, j);
+	app_job_add(a, ops, j);
 }

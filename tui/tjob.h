@@ -26,6 +26,10 @@ typedef void (*tjob_finish_fn)(struct app *a, void *arg, int rc, const struct cl
 /* Start a job labelled label ("import customers.csv"); arg goes to run and finish. */
 void tjob_start(struct app *a, const char *label, tjob_run_fn run, tjob_finish_fn finish,
                 void *arg);
+/* The same for read-only housekeeping (a row count, a profile): a quiet app
+ * job, so q quits without asking about it and Esc goes to other work first. */
+void tjob_start_quiet(struct app *a, const char *label, tjob_run_fn run, tjob_finish_fn finish,
+                      void *arg);
 /* A cl_progress_fn: records progress, returns 1 once the job was cancelled. */
 int tjob_progress(void *j, uint64_t done, uint64_t total, uint64_t rows);
 
