@@ -1,6 +1,7 @@
 /* template.c — prompt templates: front matter, {{tags}}, binding, rendering,
  * versions in cl_prompts (see template.h). */
 #include "core/template.h"
+#include "core/csv.h"
 #include "core/offline.h"
 #include "core/paths.h"
 #include "core/profile.h"
@@ -496,7 +497,13 @@ int template_parse(const char *text, const char *origin, struct template **out,
 	if (!text)
 		text = "";
 	if (!cl_utf8_valid(text, strlen(text))) {
-		cl_err_set(err, CL_EINVAL, "%s: not valid UTF-8 text", org);
+		size_t bad = csv_utf8_bad(text, strlen(text)), col = 1;
+		int bl = 1;
+		for (size_t i = 0; i < bad; i++, col++)
+			if (text[i] == '\n')
+				bl++, col = 0;
+		cl_err_set(err, CL_EINVAL, "%s:%d:%zu: invalid UTF-8 (byte 0x%02x)", org, bl, col,
+		           (unsigned char)text[bad]);
 		goto fail;
 	}
 	t->text = xstrdup(text);

@@ -145,7 +145,7 @@ static void test_parse_errors_name_tag_and_line(void **state)
 	expect_parse_error("---\nname: a\n", "bad.tmpl:1: front matter not closed");
 	expect_parse_error("---\nsystem: {{brand.name\n---\nhi", "bad.tmpl:2: unclosed tag");
 	/* Not valid UTF-8. */
-	expect_parse_error("---\nname: a\n---\n\xff\xfe", "not valid UTF-8");
+	expect_parse_error("---\nname: a\n---\n\xff\xfe", "bad.tmpl:4:1: invalid UTF-8 (byte 0xff)");
 }
 
 static void test_render_with_row_segment_brand(void **state)
