@@ -119,22 +119,18 @@ static int real_decimals(const char *s)
 	return n > MAX_DECS ? MAX_DECS : n;
 }
 
-/* The text a grid cell shows: a REAL with the column's decimals and thousands
- * separators (16,256.60 beside 15,956.11), anything else as stored. */
-static const char *cell_text(struct dp *d, int r, int c, char *buf, size_t len)
+/* v with decs decimals and thousands separators (16,256.60); buf, or NULL
+ * when it does not fit. */
+static const char *fmt_real(double v, int decs, char *buf, size_t len)
 {
-	const char *s = browse_cell(d->b, r, c);
-	if (!s || browse_cell_type(d->b, r, c) != SQLITE_FLOAT || real_decimals(s) < 0)
-		return s;
 	char num[64], *dot;
-	double v = strtod(s, NULL);
-	snprintf(num, sizeof num, "%.*f", d->decs[c], v < 0 ? -v : v);
+	snprintf(num, sizeof num, "%.*f", decs, v < 0 ? -v : v);
 	/* -0.00 would read as a loss: only a value that shows as non-zero keeps its sign. */
 	int neg = v < 0 && strspn(num, "0.") != strlen(num);
 	dot = strchr(num, '.');
 	size_t ilen = dot ? (size_t)(dot - num) : strlen(num), j = 0;
 	if (ilen + strlen(num) + 16 > len)
-		return s;
+		return NULL;
 	if (neg)
 		buf[j++] = '-';
 	for (size_t i = 0; i < ilen; i++) {
@@ -144,6 +140,18 @@ static const char *cell_text(struct dp *d, int r, int c, char *buf, size_t len)
 	}
 	snprintf(buf + j, len - j, "%s", num + ilen);
 	return buf;
+}
+
+/* The text a grid cell shows: a REAL with the column's decimals and thousands
+ * separators (16,256.60 beside 15,956.11), anything else as stored. */
+static const char *cell_text(struct dp *d, int r, int c, char *buf, size_t len)
+{
+	const char *s = browse_cell(d->b, r, c);
+	const char *f;
+	if (!s || browse_cell_type(d->b, r, c) != SQLITE_FLOAT || real_decimals(s) < 0)
+		return s;
+	f = fmt_real(strtod(s, NULL), d->decs[c], buf, len);
+	return f ? f : s;
 }
 
 /* Widen columns to fit what the window shows (never narrow while paging). */
@@ -899,13 +907,14 @@ static void draw_freq(struct dp *d)
 {
 	WINDOW *w = d->p->win;
 	int x0 = d->gx, gw = d->gw, h = d->h, rows = h - 3;
-	char title[512], num[32], pct[16];
+	char title[512], num[32], nvals[32], pct[16];
 	int vw = 8, cw = 5;
 	int64_t maxc = d->nfreq ? d->freq[0].count : 1;
 
 	tui_box(w, 0, x0, h, gw, 1);
-	snprintf(title, sizeof title, "frequency of %s %s %zu value%s%s %s %s rows",
-	         browse_col_name(d->b, d->freq_col), tui_glyphs()->dot, d->nfreq,
+	snprintf(title, sizeof title, "frequency of %s %s %s value%s%s %s %s rows",
+	         browse_col_name(d->b, d->freq_col), tui_glyphs()->dot,
+	         tui_thousands(nvals, sizeof nvals, (long long)d->nfreq),
 	         d->nfreq == 1 ? "" : "s", d->nfreq == FREQ_LIMIT ? " (top)" : "",
 	         tui_glyphs()->dot, tui_thousands(num, sizeof num, d->freq_total));
 	tui_box_title(w, 0, x0, gw, title, 1);
@@ -919,7 +928,7 @@ static void draw_freq(struct dp *d)
 	}
 	if (vw > gw / 3)
 		vw = gw / 3;
-	int barw = gw - 2 - (vw + 2) - (cw + 2) - 9;
+	int barw = gw - 2 - (vw + 2) - (cw + 2) - 10;   /* a blank cell before the border */
 	wattr_on(w, tui_attr(TUI_HEADER), NULL);
 	mvwprintw(w, 1, x0 + 1, "%*s", gw - 2, "");
 	tui_put_cell(w, 1, x0 + 2, "value", vw, 0);
@@ -1117,14 +1126,22 @@ static void draw_profile(struct dp *d)
 	prof_line(w, &y, x, width, maxy, "nulls", tui_thousands(a, sizeof a, pc->nulls));
 	snprintf(v, sizeof v, "%s%s", pc->approx ? "~" : "", tui_thousands(b, sizeof b, pc->distinct));
 	prof_line(w, &y, x, width, maxy, "distinct", v);
+	/* A real column's figures as the grid shows its cells (16,256.60). */
+	int real = pc->type && strcasecmp(pc->type, "real") == 0 && pc->numeric;
+	int decs = d->decs && d->decs[d->col] > 0 ? d->decs[d->col] : 2;
+	char fb[96];
 	if (pc->min)
-		prof_line(w, &y, x, width, maxy, "min", pc->min);
+		prof_line(w, &y, x, width, maxy, "min",
+		          real && real_decimals(pc->min) >= 0 && fmt_real(pc->min_num, decs, fb, sizeof fb) ? fb : pc->min);
 	if (pc->max)
-		prof_line(w, &y, x, width, maxy, "max", pc->max);
+		prof_line(w, &y, x, width, maxy, "max",
+		          real && real_decimals(pc->max) >= 0 && fmt_real(pc->max_num, decs, fb, sizeof fb) ? fb : pc->max);
 	if (pc->numeric) {
-		snprintf(v, sizeof v, "%.6g", pc->mean);
+		if (!real || !fmt_real(pc->mean, decs, v, sizeof v))
+			snprintf(v, sizeof v, "%.6g", pc->mean);
 		prof_line(w, &y, x, width, maxy, "mean", v);
-		snprintf(v, sizeof v, "%.6g", pc->stddev);
+		if (!real || !fmt_real(pc->stddev, decs, v, sizeof v))
+			snprintf(v, sizeof v, "%.6g", pc->stddev);
 		prof_line(w, &y, x, width, maxy, "stddev", v);
 	}
 	if (pc->min_len >= 0) {
@@ -1140,8 +1157,11 @@ static void draw_profile(struct dp *d)
 			char n[32];
 			tui_thousands(n, sizeof n, pc->top[i].count);
 			int nw = (int)strlen(n);
-			if (pc->top[i].text)
-				tui_put_cell(w, y, x, pc->top[i].text, width - nw - 1, 0);
+			const char *tv = pc->top[i].text;
+			if (tv && real && real_decimals(tv) >= 0 && fmt_real(strtod(tv, NULL), decs, fb, sizeof fb))
+				tv = fb;
+			if (tv)
+				tui_put_cell(w, y, x, tv, width - nw - 1, 0);
 			else
 				tui_put_cell(w, y, x, tui_glyphs()->null, width - nw - 1, 0);
 			mvwaddstr(w, y, x + width - nw, n);
