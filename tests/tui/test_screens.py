@@ -47,6 +47,14 @@ try:
         check(width(a[:a.find("15,956.11") + 9]) == width(b[:b.find("16,256.60") + 9]),
               "REAL cells are right-aligned in their column", s)
 
+    # the profile panel gives the same column the same form
+    t.keys("$", "i")
+    s = t.wait("profile · revenue", what="profile panel")
+    s = t.wait("17,309.97", what="profile figures")
+    check(s is not None and "10,963.84" in s, "the profile shows a REAL column as the grid does", s)
+    t.keys("i")
+    t.wait(lambda x: "profile · revenue" not in x, what="profile closed")
+
     # / past the last match wraps to the top, and says so
     t.keys(":")
     t.text("open customers")
