@@ -578,33 +578,78 @@ static void find_mentions(const struct claims_catalog *cat, const char *text, co
 	}
 }
 
-/* "<Brand> <Word>" where no catalogue product starts with those words. */
+/* Whether word w (n bytes, lower case) is a whole word of some catalogue name. */
+static int catalog_has_word(const struct claims_catalog *cat, const char *w, size_t n)
+{
+	for (size_t i = 0; i < cat->n; i++) {
+		const char *p = cat->v[i].name_en;
+		while (p && *p) {
+			const char *q = p;
+			while (*q && *q != ' ')
+				q++;
+			if ((size_t)(q - p) == n && strncmp(p, w, n) == 0)
+				return 1;
+			p = *q ? q + 1 : q;
+		}
+	}
+	return 0;
+}
+
+/* "<Brand> Golden Dragon Oolong": a run of capitalised words after the brand
+ * that names no catalogue product (with or without the brand in front) while
+ * ending in a word the catalogue uses for products (Oolong, Pu-erh, Set...).
+ * "<Brand> Spring Sale" is no product name, "<Brand> Dongting Biluochun" is one. */
 static void check_brand_names(struct scan *sc, const struct claims_catalog *cat)
 {
 	if (!cat || !cat->brand || !cat->n)
 		return;
 	size_t bl = strlen(cat->brand);
 	const char *p = sc->lower;
+	/* A catalogue whose names carry the brand ("Lumi Mug") makes every
+	 * "Lumi <Word>" a product name. */
+	int prefixed = 0;
+	for (size_t i = 0; i < cat->n && !prefixed; i++)
+		prefixed = cat->v[i].name_en && strncmp(cat->v[i].name_en, cat->brand, bl) == 0 &&
+		           cat->v[i].name_en[bl] == ' ';
 	while ((p = strstr(p, cat->brand))) {
 		size_t a = (size_t)(p - sc->lower), k = a + bl;
 		p++;
 		if ((a > 0 && isalph(sc->s[a - 1])) || k >= sc->n || sc->s[k] != ' ' ||
 		    !isupper((unsigned char)sc->s[k + 1]))
 			continue;
-		size_t e = k + 1;
-		while (e < sc->n && (isalph(sc->s[e]) || isdig(sc->s[e]) || sc->s[e] == '-'))
-			e++;
+		/* the run of capitalised words (at most 6) after the brand */
+		size_t e = k + 1, last = k + 1;
+		for (int words = 0; words < 6 && e < sc->n && isupper((unsigned char)sc->s[e]); words++) {
+			last = e;
+			while (e < sc->n && (isalph(sc->s[e]) || isdig(sc->s[e]) || sc->s[e] == '-' ||
+			                     sc->s[e] == '\''))
+				e++;
+			if (e + 1 < sc->n && sc->s[e] == ' ' && isupper((unsigned char)sc->s[e + 1]))
+				e++;
+			else
+				break;
+		}
+		const char *run = sc->lower + k + 1;
+		size_t rl = e - (k + 1);
 		int found = 0;
 		for (size_t i = 0; i < cat->n && !found; i++) {
 			const char *nm = cat->v[i].name_en;
-			if (nm && strncmp(nm, sc->lower + a, e - a) == 0 &&
-			    (nm[e - a] == '\0' || nm[e - a] == ' '))
+			size_t nl = nm ? strlen(nm) : 0;
+			if (!nm)
+				continue;
+			/* the catalogue name with the brand in front ("Shanlan Classic ...") */
+			if (strncmp(nm, sc->lower + a, e - a) == 0 && (nm[e - a] == '\0' || nm[e - a] == ' '))
+				found = 1;
+			/* the run starts a name ("Dongting" of "Dongting Biluochun") or a
+			 * name starts the run ("Dongting Biluochun Tin") */
+			else if ((strncmp(nm, run, rl) == 0 && (nm[rl] == '\0' || nm[rl] == ' ')) ||
+			         (nl <= rl && strncmp(run, nm, nl) == 0 && (run[nl] == ' ' || nl == rl)))
 				found = 1;
 		}
-		if (!found) {
+		if (!found && (prefixed || catalog_has_word(cat, sc->lower + last, e - last))) {
 			char why[160];
-			snprintf(why, sizeof why, "no product in the catalogue is called \"%.*s…\"",
-			         (int)(e - a), sc->s + a);
+			snprintf(why, sizeof why, "no product in the catalogue is called \"%.*s\"",
+			         (int)(e - (k + 1)), sc->s + k + 1);
 			add_claim(sc, "product", a, e, NAN, NAN, 0, why);
 		}
 	}

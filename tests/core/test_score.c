@@ -427,6 +427,27 @@ static void test_claims(void **state)
 	assert_string_equal(cJSON_GetObjectItem(c0, "quote")->valuestring, "Lumi Kettle");
 	cJSON_Delete(d);
 
+	/* a catalogue whose names do not carry the brand: "<Brand> <product>" is
+	 * backed, "<Brand> Spring Sale" is no product claim, "<Brand> Golden Dragon
+	 * Oolong" (a product word, no such product) is named */
+	{
+		cJSON *tea = cJSON_Parse("[{\"id\":1,\"name_en\":\"Dongting Biluochun\",\"price\":241.2},"
+		                         "{\"id\":2,\"name_en\":\"Alishan High Mountain Oolong\",\"price\":300}]");
+		struct claims_catalog *tc = claims_catalog_from_json(tea);
+		cJSON_Delete(tea);
+		claims_catalog_set_brand(tc, "Shanlan Tea House");
+		assert_int_equal(claims_check("New from Shanlan Tea House Dongting Biluochun", NULL, tc, &d), 0);
+		cJSON_Delete(d);
+		assert_int_equal(claims_check("Shanlan Tea House Spring Sale starts now", NULL, tc, &d), 0);
+		cJSON_Delete(d);
+		assert_int_equal(claims_check("Try Shanlan Tea House Golden Dragon Oolong", NULL, tc, &d), 1);
+		c0 = cJSON_GetArrayItem(cJSON_GetObjectItem(d, "claims"), 0);
+		assert_string_equal(cJSON_GetObjectItem(c0, "quote")->valuestring,
+		                    "Shanlan Tea House Golden Dragon Oolong");
+		cJSON_Delete(d);
+		claims_catalog_free(tc);
+	}
+
 	/* the scorer: bound product through the input, 1 - 0.5 per unbacked claim */
 	struct scoreset *set = new_set();
 	struct cl_err err = {0};
