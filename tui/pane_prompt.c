@@ -1323,6 +1323,12 @@ static void prompt_draw(struct pane *p)
 		clearok(w, TRUE);
 		s->repaint = 0;
 	}
+	if (s->ov) {
+		/* A list takes the whole pane: drawn over the editor, its edges would
+		 * cut the double-width characters under them in two. */
+		draw_list(p, 0, 0, h, wd);
+		return;
+	}
 	if (wd >= 100) {
 		int ew = wd * 55 / 100;
 		draw_editor(p, 0, 0, h, ew);
@@ -1331,10 +1337,6 @@ static void prompt_draw(struct pane *p)
 		draw_preview(p, 0, 0, h, wd);
 	} else {
 		draw_editor(p, 0, 0, h, wd);
-	}
-	if (s->ov) {
-		int oh = h - 2 > 6 ? h - 2 : h, ow = wd - 4 > 20 ? wd - 4 : wd;
-		draw_list(p, (h - oh) / 2, (wd - ow) / 2, oh, ow);
 	}
 }
 
