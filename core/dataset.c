@@ -1551,12 +1551,24 @@ int ds_clean(struct workspace *ws, const struct ds_clean_opts *o, struct ds_clea
 		cl_err_set(err, CL_EINVAL, "table '%s' already exists; choose another --into name", o->into);
 		goto out;
 	}
-	for (size_t i = 0; i < o->nfills; i++)
-		if (col_index(&info, o->fills[i].column) < 0) {
+	for (size_t i = 0; i < o->nfills; i++) {
+		int ci = col_index(&info, o->fills[i].column);
+		if (ci < 0) {
 			cl_err_set(err, CL_EINVAL, "--fill: table '%s' has no column \"%s\"", o->table,
 			           o->fills[i].column);
 			goto out;
 		}
+		/* A fill keeps the column's type: numbers stay numbers. */
+		const char *v = o->fills[i].value;
+		int ct = info.cols[ci].type, vt = ds_value_type(v, strlen(v));
+		if ((ct == DS_T_INTEGER && vt != DS_T_INTEGER) ||
+		    (ct == DS_T_REAL && vt != DS_T_INTEGER && vt != DS_T_REAL) ||
+		    (ct == DS_T_DATE && vt != DS_T_DATE)) {
+			cl_err_set(err, CL_EINVAL, "--fill %s=%s: column \"%s\" is %s and '%s' is not",
+			           o->fills[i].column, v, info.cols[ci].name, ds_type_name(ct), v);
+			goto out;
+		}
+	}
 	for (size_t i = 0; i < o->nkeys; i++)
 		if (col_index(&info, o->keys[i]) < 0) {
 			cl_err_set(err, CL_EINVAL, "--key: table '%s' has no column \"%s\"", o->table, o->keys[i]);

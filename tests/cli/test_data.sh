@@ -86,6 +86,10 @@ cl import dirty.csv > /dev/null
 cl clean dirty --into tidy --trim --dedupe --drop-empty --fill name=unknown --json > out.json; expect_json 'j["rows_in"]==4 and j["rows_out"]==2 and j["cells_trimmed"]==1 and j["duplicates"]==1 and j["cells_filled"]==1 and j["empty_rows"]==1' "clean report" < out.json
 cl clean dirty --into tidy2 --dedupe --key id > out.txt && grep -q "duplicates   1 dropped" out.txt && ok || bad "clean human: $(cat out.txt)"
 
+cl clean people --into people_bad --fill spend=lots 2> err.txt && bad "--fill text into a real column"
+grep -q 'fill spend=lots: column "spend" is real' err.txt && ok || bad "fill type message: $(cat err.txt)"
+cl tables --json > out.json; expect_json '"people_bad" not in [t["name"] for t in j]' "refused clean made no table" < out.json
+
 # a real column reads alike: 12.50 and 7.00, not 12.5 and 7
 cl query "SELECT spend FROM people WHERE spend IS NOT NULL ORDER BY id LIMIT 2" > out.txt
 grep -q "12.50" out.txt && grep -q " 7.00" out.txt && ok || bad "real column decimals: $(cat out.txt)"
