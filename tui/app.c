@@ -216,6 +216,7 @@ void app_focus(struct app *a, struct pane *p)
 	touchwin(p->win);
 	p->dirty = 1;
 	a->top_dirty = 1;
+	a->bot_dirty = 1;   /* the pane's key hints */
 	if (p->type->focus)
 		p->type->focus(p, 1);
 }
@@ -884,6 +885,27 @@ static void draw_bot(struct app *a)
 	} else {
 		int hw = tui_text_width(hints);
 		if (cols - used - 2 >= hw) {
+			/* the focused pane's main keys first, as many whole items as fit */
+			const char *ph = a->panes[a->focus].type->hints;
+			char keys[256] = "";
+			if (ph && !a->msg[0] && !a->help_open) {
+				snprintf(keys, sizeof keys, "%s", ph);
+				while (keys[0] && tui_text_width(keys) + 4 > cols - used - 2 - hw) {
+					char *cut = strstr(keys, "  "), *last = NULL;
+					for (; cut; cut = strstr(cut + 2, "  "))
+						last = cut;
+					if (last)
+						*last = 0;
+					else
+						keys[0] = 0;
+				}
+			}
+			if (keys[0]) {
+				int kw = tui_text_width(keys);
+				wattr_on(w, tui_attr(TUI_KEY), NULL);
+				tui_put_label(w, 0, cols - hw - 2 - kw, keys, kw);
+				wattr_off(w, tui_attr(TUI_KEY), NULL);
+			}
 			wattr_on(w, tui_attr(TUI_DIM), NULL);
 			tui_put_label(w, 0, cols - hw, hints, hw);
 			wattr_off(w, tui_attr(TUI_DIM), NULL);

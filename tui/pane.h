@@ -65,6 +65,9 @@ struct pane_key {
 
 struct pane_type {
 	const char *name;                         /* tab label, also `:pane NAME` */
+	/* The pane's main keys for the bottom line ("* star  x discard"), items
+	 * two spaces apart, most useful first (cut from the end); may be NULL. */
+	const char *hints;
 	int  (*init)(struct pane *p);             /* 0, or -1 after app_error */
 	void (*free)(struct pane *p);
 	void (*resize)(struct pane *p);           /* may be NULL */

@@ -1803,6 +1803,7 @@ static void data_free(struct pane *p)
 
 const struct pane_type pane_data_type = {
 	.name = "Data",
+	.hints = "[ ] sort  | filter  , equal  F frequency  i profile  Enter row  t tables",
 	.init = data_init,
 	.free = data_free,
 	.resize = data_resize,

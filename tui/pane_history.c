@@ -364,6 +364,7 @@ static int history_search(struct pane *p, const char *text, int dir)
 
 const struct pane_type pane_history_type = {
 	.name = "History",
+	.hints = "Enter reopen  a every run  r reload",
 	.init = history_init,
 	.free = history_free,
 	.key = history_key,

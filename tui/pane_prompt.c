@@ -1526,6 +1526,7 @@ static int prompt_cursor(struct pane *p, int *y, int *x)
 
 const struct pane_type pane_prompt_type = {
 	.name = "Prompt",
+	.hints = "i edit  g generate  s save  d diff  ^E $EDITOR  t templates  r row  S segment  P provider",
 	.init = prompt_init,
 	.free = prompt_free,
 	.key = prompt_key,

@@ -764,6 +764,7 @@ static void results_changed(struct pane *p, unsigned what)
 
 const struct pane_type pane_results_type = {
 	.name = "Results",
+	.hints = "[ ] experiment  B big type  r reload",
 	.init = results_init,
 	.free = results_free,
 	.key = results_key,

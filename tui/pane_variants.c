@@ -1282,6 +1282,7 @@ static const struct app_cmd variants_cmds[] = {
 
 const struct pane_type pane_variants_type = {
 	.name = "Variants",
+	.hints = "* star  x discard  a note  e edit  = diff  y copy  o sort  Enter details  i iterate",
 	.init = variants_init,
 	.free = variants_free,
 	.key = variants_key,
