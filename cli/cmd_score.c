@@ -361,8 +361,18 @@ int cmd_score(struct cli *cli, int argc, char **argv)
 			if (!summary) {
 				if (json)
 					cli_print_json(score_result_json(&r));
-				else
-					printf("%.4f\t%s\n", r.composite, line);
+				else {
+					/* one line per text, written back as it was read */
+					printf("%.4f\t", r.composite);
+					for (const char *c = line; *c; c++)
+						if (*c == '\n')
+							fputs("\\n", stdout);
+						else if (*c == '\\')
+							fputs("\\\\", stdout);
+						else
+							putchar(*c);
+					putchar('\n');
+				}
 			}
 			score_result_free(&r);
 		}

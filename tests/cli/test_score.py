@@ -93,6 +93,13 @@ p = run("score", "--batch", batch, ok=False)
 check(p.returncode == 1 and "batch.txt:2: invalid UTF-8 at byte 5 (0xff)" in p.stderr,
       "--batch names the line of bad UTF-8: " + p.stderr)
 
+with open(batch, "w") as f:
+    f.write("Line one\\nline two\nBack\\\\slash\n")
+p = run("score", "--batch", batch)
+lines = p.stdout.splitlines()
+check(len(lines) == 2 and lines[0].endswith("\tLine one\\nline two") and lines[1].endswith("\tBack\\\\slash"),
+      "--batch prints one line per text, escapes as read: %r" % p.stdout)
+
 # empty text, bad bytes, an option without its value
 p = run("score", "", ok=False)
 check(p.returncode == 1 and "nothing to score" in p.stderr, "empty text is refused: " + p.stderr)
