@@ -295,6 +295,7 @@ struct col {
 	int     personal;
 	int     map;         /* file column -> table column (append) */
 	int     checked;     /* pass 1 saw every value fit ptype: bind without checking */
+	long    first_line[DS_T_TEXT + 1];  /* pass 1: line of the first value of each type */
 };
 
 struct keyidx {          /* JSONL key -> column, open addressing */
@@ -505,8 +506,14 @@ static int pass1_csv(struct importer *im, struct cl_err *err)
 				continue;
 			if (c->sampled < PERSONAL_SAMPLE)
 				sample_value(c, f[i].s, f[i].len);
-			if (c->type != DS_T_TEXT)
-				c->type = merge_type(c->type, ds_value_type(f[i].s, f[i].len));
+			/* once a column is text nothing can change it (and any value that
+			 * does not fit an appended-to column came no later than this one) */
+			if (c->type != DS_T_TEXT) {
+				int vt = ds_value_type(f[i].s, f[i].len);
+				if (!c->first_line[vt])
+					c->first_line[vt] = csv_record_line(im->csv);
+				c->type = merge_type(c->type, vt);
+			}
 		}
 		im->rows++;
 		if ((im->rows & (PROGRESS_EVERY - 1)) == 0 && report_progress(im, err))
@@ -550,7 +557,10 @@ static int pass1_jsonl(struct importer *im, struct cl_err *err)
 			struct col *c = &im->cols[k];
 			if (m[i].kind == JSONL_STRING)
 				sample_value(c, m[i].val, m[i].val_len);
-			c->type = merge_type(c->type, member_type(&m[i]));
+			int vt = member_type(&m[i]);
+			if (!c->first_line[vt])
+				c->first_line[vt] = jsonl_record_line(im->jl);
+			c->type = merge_type(c->type, vt);
 		}
 		if (jsonl_record_fixed(im->jl))
 			im->fixed++;
@@ -844,9 +854,21 @@ static int pass2(struct importer *im, struct cl_err *err)
 			int t = ex[j].type;
 			if (c->type != DS_T_NULL && merge_type(t, c->type) != t &&
 			    !(t == DS_T_TEXT)) {
-				cl_err_set(err, CL_EINVAL, "%s: column \"%s\" holds %s values but table '%s' "
-				           "has it as %s", o->path, c->name, ds_type_name(c->type), im->table,
-				           ds_type_name(t));
+				/* the first value that does not fit */
+				long at = 0;
+				int bt = c->type;
+				for (int vt = DS_T_INTEGER; vt <= DS_T_TEXT; vt++)
+					if (c->first_line[vt] && merge_type(t, vt) != t &&
+					    (!at || c->first_line[vt] < at))
+						at = c->first_line[vt], bt = vt;
+				if (at)
+					cl_err_set(err, CL_EINVAL, "%s:%ld: column \"%s\" holds %s values (the first "
+					           "here) but table '%s' has it as %s", o->path, at, c->name,
+					           ds_type_name(bt), im->table, ds_type_name(t));
+				else
+					cl_err_set(err, CL_EINVAL, "%s: column \"%s\" holds %s values but table '%s' "
+					           "has it as %s", o->path, c->name, ds_type_name(c->type), im->table,
+					           ds_type_name(t));
 				goto out;
 			}
 			c->ptype = t;

@@ -171,10 +171,11 @@ static void test_import_types(void **state)
 	ASSERT_SCALAR(ws, "SELECT row_count FROM cl_datasets WHERE name='people'", "6");
 
 	/* append with a type that does not fit */
-	char *p2 = write_file("people2.csv", "id,age\nx,1\n");
+	char *p2 = write_file("people2.csv", "id,age\n9,1\n10,2\nx,1\n");
 	struct ds_import_opts o2 = { .path = p2, .table = "people", .mode = DS_APPEND };
 	assert_int_equal(ds_import(ws, &o2, NULL, &err), -1);
-	assert_non_null(strstr(err.msg, "column \"id\" holds text values but table 'people' has it as integer"));
+	assert_non_null(strstr(err.msg, "people2.csv:4: column \"id\" holds text values (the first here) "
+	                                "but table 'people' has it as integer"));
 	char *p3 = write_file("people3.csv", "id,nope\n1,1\n");
 	o2.path = p3;
 	assert_int_equal(ds_import(ws, &o2, NULL, &err), -1);
