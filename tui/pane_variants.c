@@ -83,11 +83,25 @@ struct vstate {
 
 #define ST(p) ((struct vstate *)(p)->data)
 
+/* The stored variant shown in column col (its position in s->order), or -1
+ * for a column still streaming. While a run streams, column k is the k-th
+ * request, stored or not, so columns never swap places as replies land. */
+static int col_stored_pos(const struct vstate *s, int col)
+{
+	if (!s->run || col < 0)
+		return -1;
+	if (!s->live)
+		return col < s->norder ? col : -1;
+	for (int i = 0; i < s->norder; i++)
+		if (s->run->v[s->order[i]].idx == col)
+			return i;
+	return -1;
+}
+
 static struct wf_variant *cur_variant(struct vstate *s)
 {
-	if (!s->run || s->cur < 0 || s->cur >= s->norder)
-		return NULL;
-	return &s->run->v[s->order[s->cur]];
+	int pos = col_stored_pos(s, s->cur);
+	return pos < 0 ? NULL : &s->run->v[s->order[pos]];
 }
 
 static double score_of(const struct wf_variant *v, const char *name)
@@ -731,18 +745,9 @@ static void variants_draw(struct pane *p)
 	}
 	tui_box_title(w, 0, 0, wd, wf_fold(title), 1);
 
-	/* columns: stored variants, plus live ones not stored yet */
-	int ncols_total = s->norder;
-	int live_extra[64], nextra = 0;
-	if (s->live)
-		for (int i = 0; i < s->nlive && nextra < 64; i++) {
-			int stored = 0;
-			for (size_t k = 0; r && k < r->nv; k++)
-				stored |= r->v[k].idx == i;
-			if (!stored)
-				live_extra[nextra++] = i;
-		}
-	ncols_total += nextra;
+	/* columns: the stored variants; while streaming, one per request in
+	 * request order, each the stored variant once it landed */
+	int ncols_total = s->live ? (s->nlive > s->norder ? s->nlive : s->norder) : s->norder;
 	if (ncols_total == 0 && !s->live) {
 		/* a run cancelled or failed before any variant came back */
 		wattrset(w, tui_attr(TUI_DIM));
@@ -780,15 +785,19 @@ static void variants_draw(struct pane *p)
 		int pos = s->left + ci, x = 1 + ci * (colw + 1);
 		struct col c = {0};
 		const struct wf_variant *v = NULL;
-		int lstate = -1;
-		if (pos < s->norder) {
-			v = &r->v[s->order[pos]];
+		int lstate = -1, sp = col_stored_pos(s, pos);
+		if (sp >= 0) {
+			v = &r->v[s->order[sp]];
+			const struct wf_variant *curv = cur_variant(s);
 			const struct wf_variant *other = markv && markv != v && pos == s->cur ? markv : NULL;
-			if (markv && v == markv && s->cur < s->norder && &r->v[s->order[s->cur]] != markv)
-				other = &r->v[s->order[s->cur]];
+			if (markv && v == markv && curv && curv != markv)
+				other = curv;
 			build_variant(s, v, other, colw, &c);
+		} else if (pos >= s->nlive) {
+			col_free(&c);
+			continue;
 		} else {
-			int idx = live_extra[pos - s->norder];
+			int idx = pos;
 			lstate = s->lv[idx].state;
 			if (s->lv[idx].state == 3 && s->lv[idx].error)
 				col_text(&c, s->lv[idx].error, colw, TUI_ERROR, NULL, 0);
@@ -798,8 +807,8 @@ static void variants_draw(struct pane *p)
 		if (v)
 			draw_header(w, 1, x, colw, s, v, pos == s->cur, -1, 0);
 		else {
-			struct wf_variant fake = { .idx = live_extra[pos - s->norder], .composite = NAN };
-			int li = live_extra[pos - s->norder];
+			struct wf_variant fake = { .idx = pos, .composite = NAN };
+			int li = pos;
 			const struct sbuf *lt = &s->lv[li].text;
 			size_t nch = 0;
 			for (size_t b = 0; b < lt->len; b++)

@@ -92,11 +92,14 @@ try:
     t.keys("i", "PageDown")
     t.text("{{product.name_")
     t.keys("Tab")
-    s = t.wait("product.name_zh", what="completion candidates")
-    check(s is not None and "product.name_en" in s, "Tab lists the matching variables", s)
+    # the candidates on the bottom line (the text above already holds product.name_zh)
+    s = t.wait(lambda x: "product.name_en" in x and "product.name_zh" in x.rstrip("\n").split("\n")[-1],
+               what="completion candidates")
+    check(s is not None, "Tab lists the matching variables", s)
     t.text("z")
     t.keys("Tab")
-    s = t.wait("{{product.name_z}}", what="never") if False else t.wait("{{product.name_zh}}", what="completed")
+    # on the typed line, below the template's own {{product.name_zh}}
+    s = t.wait(lambda sc: "{{product.name_zh}}" in sc.split("{note|default")[-1], what="completed")
     check(s is not None, "Tab completes the variable and closes the tag", s)
     t.keys("Escape")
     t.keys("u")
@@ -111,7 +114,7 @@ try:
 
     # ---- g: generate offline; variants side by side with scores ----
     t.keys("g")
-    s = t.wait("scored", timeout=20, what="generation finished")
+    s = t.wait("scored", timeout=60, what="generation finished")
     check(s is not None and "run 4" in s, "g generates run 4 and says it was scored", s)
     s = t.screen()
     heads = [l for l in s.split("\n") if re.search(r"│A [0-9.]+ .*│B [0-9.]+", l)]
@@ -156,7 +159,7 @@ try:
 
     # ---- e: edit by hand makes a child variant ----
     t.keys("e")
-    s = t.wait("EDITED BY HAND", timeout=10, what="edited variant")
+    s = t.wait("EDITED BY HAND", timeout=30, what="edited variant")
     rows = q("select id, parent_id from cl_variants where fields like '%EDITED BY HAND%'")
     check(len(rows) == 1 and rows[0]["parent_id"], "a hand edit is a new variant with a parent", s)
 
@@ -221,7 +224,7 @@ try:
     time.sleep(1.1)
     with open(csvf, "w") as f:
         f.write("arm,n,conversions\nA,2000,80\nB,2000,150\n")
-    s = t.wait("7.50%", timeout=10, what="re-read after the change")
+    s = t.wait("7.50%", timeout=30, what="re-read after the change")
     check(s is not None, ":abwatch re-reads the CSV when it changes", s)
     t.keys("Escape")
     t.wait("stopped watching", what="watch stopped")
@@ -266,10 +269,12 @@ try:
     s = t.settle()
     check(s is not None and "mock" in s, "the configured mock provider is selected", s)
     t.keys("g")
-    s = t.wait("scored", timeout=20, what="mock generation")
+    s = t.wait("scored", timeout=60, what="mock generation")
     check(s is not None and "mock-model" in s, "run with the mock provider", s)
     s = t.screen()
-    check(re.search(r"│A [0-9.]+ .*│B [0-9.]+", s or "") is not None, "mock variants side by side with scores", s)
+    # a request may fail on a loaded machine (max_retries 0): any two columns with scores
+    check(re.search(r"│[A-D] [0-9.]+ .*│[A-D] [0-9.]+", s or "") is not None,
+          "mock variants side by side with scores", s)
     # a model's next round receives the winners, their scores and the feedback
     mrun = q("select max(id) m from cl_runs where provider = 'mock'")[0]["m"]
     it = subprocess.run([COPYLAB, "--db", DB, "iterate", str(mrun), "--provider", "mock",
@@ -294,16 +299,17 @@ try:
     t.keys("2", "i", "PageDown")
     t.text(" [mock:slow_after=2,slow_ms=20000,id=c]")
     t.keys("Escape", "g")
-    s = t.wait("in flight", timeout=10, what="requests in flight in the status bar")
+    s = t.wait("in flight", timeout=30, what="requests in flight in the status bar")
     check(s is not None, "the status bar counts requests in flight", s)
     n = []
-    for _ in range(200):
+    deadline = time.time() + 30
+    while time.time() < deadline:
         n = q("select count(*) n from cl_variants where run_id > %d" % before)
         if n and n[0]["n"] >= 2:
             break
         time.sleep(0.05)
     t.keys("Escape")
-    s = t.wait("cancelled", timeout=10, what="cancelled")
+    s = t.wait("cancelled", timeout=30, what="cancelled")
     st = q("select status, (select count(*) from cl_variants v where v.run_id = r.id) n from cl_runs r "
            "where id > %d" % before)
     check(s is not None and st and st[0]["status"] == "cancelled" and st[0]["n"] == 2,
@@ -313,7 +319,7 @@ try:
     t.keys("2", "i", "PageDown")
     t.text(" [mock:id=k]")
     t.keys("Escape", "g")
-    deadline = time.time() + 20
+    deadline = time.time() + 30
     done = []
     while time.time() < deadline:
         done = q("select count(*) n from cl_variants where run_id = (select max(id) from cl_runs) "
