@@ -15,6 +15,10 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 	int json = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v && (strcmp(a, "--out") == 0 || strcmp(a, "--experiment") == 0 ||
+		           strcmp(a, "--lang") == 0 || strcmp(a, "--format") == 0 ||
+		           strcmp(a, "--run") == 0))
+			return cli_usage("report", "%s needs a value", a);
 		if (strcmp(a, "--json") == 0)
 			json = 1;
 		else if (strcmp(a, "--out") == 0 && v)

@@ -207,6 +207,9 @@ for needle in ("manual-test", "| new | 2,000 | 84 | 4.20% |"):
 p = run("report", "--out", os.path.join(T, "x.pdf"), ok=False)
 if p.returncode != 2:
     fail(f"report --out x.pdf should be a usage error, got {p.returncode}")
+p = run("report", "--run", str(rid), "--out", ok=False)
+if p.returncode != 2 or "--out needs a value" not in p.stderr:
+    fail(f"report --out without a value: {p.returncode} {p.stderr!r}")
 p = run("report", "--experiment", "nope", "--out", os.path.join(T, "x.html"), ok=False)
 if p.returncode == 0 or "nope" not in p.stderr:
     fail(f"unknown experiment: {p.returncode} {p.stderr!r}")
