@@ -12,6 +12,17 @@
 #include "core/provider.h"
 #include "core/score.h"
 
+/* An option of opts given last, without its value: a usage error. */
+static int missing_value(const char *a, const char *v, const char *const *opts)
+{
+	if (v)
+		return 0;
+	for (; *opts; opts++)
+		if (strcmp(a, *opts) == 0)
+			return cli_usage("plugins", "%s needs a value", a);
+	return 0;
+}
+
 static int list(struct plugin_host *h, int json)
 {
 	if (json) {
@@ -119,6 +130,9 @@ static int try_score(struct plugin_host *h, int argc, char **argv)
 	int json = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		static const char *const valued[] = { "--channel", "--lang", "--batch", NULL };
+		if (missing_value(a, v, valued))
+			return 2;
 		if (strcmp(a, "--json") == 0)
 			json = 1;
 		else if (strcmp(a, "--channel") == 0 && v)
@@ -176,6 +190,9 @@ static int try_generate(struct plugin_host *h, int argc, char **argv)
 	int json = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		static const char *const valued[] = { "--prompt-text", "--channel", "--lang", "-n", NULL };
+		if (missing_value(a, v, valued))
+			return 2;
 		if (strcmp(a, "--json") == 0)
 			json = 1;
 		else if (strcmp(a, "--prompt-text") == 0 && v)
@@ -253,6 +270,9 @@ static int try_export(struct cli *cli, struct plugin_host *h, int argc, char **a
 	const char *format = NULL, *table = NULL, *sql = NULL, *out = "-";
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		static const char *const valued[] = { "--query", "--out", NULL };
+		if (missing_value(a, v, valued))
+			return 2;
 		if (strcmp(a, "--query") == 0 && v)
 			sql = v, i++;
 		else if (strcmp(a, "--out") == 0 && v)
@@ -300,6 +320,9 @@ static int try_import(struct cli *cli, struct plugin_host *h, int argc, char **a
 	int replace = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		static const char *const valued[] = { "--format", "--table", NULL };
+		if (missing_value(a, v, valued))
+			return 2;
 		if (strcmp(a, "--format") == 0 && v)
 			format = v, i++;
 		else if (strcmp(a, "--table") == 0 && v)

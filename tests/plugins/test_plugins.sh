@@ -122,6 +122,11 @@ grep -q '^ada@example.com,Ada,Lovelace,1,London' "$T/mc.csv" || fail "mailchimp 
 out=$("$C" plugins export nosuch people 2>&1) && fail "unknown exporter accepted"
 has "$out" "have: csv, tsv, jsonl" "unknown exporter lists formats"
 
+# --- an option without its value is a usage error
+out=$("$C" plugins export markdown --out 2>&1); rc=$?
+[ "$rc" = 2 ] || fail "plugins export --out without a value exited $rc"
+has "$out" "--out needs a value" "missing value"
+
 # --- switched off
 out=$(COPYLAB_NO_PLUGINS=1 "$C" plugins) || fail "plugins (off) exited $?"
 has "$out" "switched off" "COPYLAB_NO_PLUGINS"
