@@ -698,6 +698,10 @@ int cmd_predictor(struct cli *cli, int argc, char **argv)
 		return cli_usage("predictor", "unknown subcommand '%s' (train, show, predict)", sub);
 	if (strcmp(sub, "predict") == 0 && !text)
 		return cli_usage("predictor", "predict wants the TEXT of the copy");
+	if (text && !*skip_space(text))
+		return cli_failf("nothing to predict: the text is empty");
+	if (text && !cl_utf8_valid(text, strlen(text)))
+		return cli_failf("the text is not valid UTF-8");
 	struct workspace *ws = cli_workspace(cli, 0);
 	if (!ws)
 		return 1;
@@ -831,6 +835,10 @@ int cmd_judge(struct cli *cli, int argc, char **argv)
 	}
 	if (!a)
 		return cli_usage("judge", "give the copy to grade, or two copies to compare");
+	if (!*skip_space(a) || (b && !*skip_space(b)))
+		return cli_failf("nothing to judge: a text is empty");
+	if (!cl_utf8_valid(a, strlen(a)) || (b && !cl_utf8_valid(b, strlen(b))))
+		return cli_failf("the text is not valid UTF-8");
 	if (channel && !score_channel_name(channel))
 		return cli_usage("judge", "unknown channel '%s'", channel);
 	struct cl_err err = {0};

@@ -103,6 +103,8 @@ check(len(lines) == 2 and lines[0].endswith("\tLine one\\nline two") and lines[1
 # empty text, bad bytes, an option without its value
 p = run("score", "", ok=False)
 check(p.returncode == 1 and "nothing to score" in p.stderr, "empty text is refused: " + p.stderr)
+p = run("judge", " ", ok=False)
+check(p.returncode == 1 and "nothing to judge" in p.stderr, "judge refuses an empty text")
 p = run("score", "-", stdin=" \n", ok=False)
 check(p.returncode == 1 and "nothing to score" in p.stderr, "blank standard input is refused")
 p = subprocess.run([COPYLAB, "score", "-"], input=b"ok \xe4\xb8", capture_output=True, cwd=TMP)
