@@ -304,8 +304,11 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	int json = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--table") == 0 && i + 1 < argc)
+		if (strcmp(a, "--table") == 0 && i + 1 < argc) {
 			o.table = argv[++i];
+			if (!*o.table)
+				return cli_usage("import", "--table needs a name");
+		}
 		else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
 			o.format = ds_format_parse(argv[++i]);
 			if (o.format < 0)
