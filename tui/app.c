@@ -1269,6 +1269,14 @@ static void mouse_event(struct app *a)
 			p->dirty = 1;
 		else if (r == PANE_QUIT)
 			a->quit = 1;
+	} else if (ev.y >= 1 && ev.y < LINES - 1 &&
+	           (event == PANE_MOUSE_WHEEL_UP || event == PANE_MOUSE_WHEEL_DOWN)) {
+		/* A pane without its own mouse handling: the wheel is ↑/↓ three times. */
+		int ch = event == PANE_MOUSE_WHEEL_DOWN ? KEY_DOWN : KEY_UP;
+		const struct pane_key *k = key_lookup(p->type->keys, ch);
+		for (int i = 0; k && i < 3; i++)
+			if (p->type->key(p, k->action, ch) == PANE_REDRAW)
+				p->dirty = 1;
 	}
 }
 

@@ -69,6 +69,7 @@ struct vstate {
 	int       norder;
 	char     *sort_name;  /* NULL = by position */
 	int       cur, left, scroll, maxscroll;
+	int       colw, ncols_shown;   /* the last draw's column width and columns shown (mouse) */
 	long long mark;       /* variant id marked for diff, 0 = none */
 	int       diff;       /* show the word diff between mark and cur */
 	int       detail, detail_scroll, detail_lines;
@@ -762,6 +763,8 @@ static void variants_draw(struct pane *p)
 	if (vis > ncols_total)
 		vis = ncols_total > 0 ? ncols_total : 1;
 	int colw = (iw - (vis - 1)) / vis;
+	s->colw = colw;
+	s->ncols_shown = ncols_total;
 	if (s->cur >= ncols_total)
 		s->cur = ncols_total - 1;
 	if (s->cur < 0)
@@ -1289,6 +1292,27 @@ static const struct app_cmd variants_cmds[] = {
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 
+/* A click selects the variant under it; the wheel scrolls the columns (the
+ * detail view when open). */
+static int variants_mouse(struct pane *p, int y, int x, int event)
+{
+	struct vstate *s = ST(p);
+	if (event == PANE_MOUSE_WHEEL_UP || event == PANE_MOUSE_WHEEL_DOWN) {
+		int d = event == PANE_MOUSE_WHEEL_DOWN ? 3 : -3;
+		if (s->detail)
+			s->detail_scroll = s->detail_scroll + d > 0 ? s->detail_scroll + d : 0;
+		else
+			s->scroll = s->scroll + d > 0 ? (s->scroll + d < s->maxscroll ? s->scroll + d : s->maxscroll) : 0;
+		return PANE_REDRAW;
+	}
+	if (s->detail || s->colw <= 0 || y < 1 || x < 1)
+		return PANE_HANDLED;
+	int col = s->left + (x - 1) / (s->colw + 1);
+	if (col < s->ncols_shown)
+		s->cur = col;
+	return PANE_REDRAW;
+}
+
 const struct pane_type pane_variants_type = {
 	.name = "Variants",
 	.hints = "* star  x discard  a note  e edit  = diff  y copy  o sort  Enter details  i iterate",
@@ -1298,6 +1322,7 @@ const struct pane_type pane_variants_type = {
 	.draw = variants_draw,
 	.keys = variants_keys,
 	.search = variants_search,
+	.mouse = variants_mouse,
 	.changed = variants_changed,
 	.cmds = variants_cmds,
 };

@@ -115,6 +115,11 @@ try:
     check(s is not None, "a asks for a note", s)
     t.keys("C-g")
     t.wait(lambda x: "note:" not in bottom(x), what="note prompt closed")
+    # the mouse: a click selects the column under it, the wheel moves in History
+    t.keys("g")
+    t.text("\x1b[<0;90;10M\x1b[<0;90;10m")
+    s = t.wait(" 3/4 ", what="clicked the third column")
+    check(s is not None, "a click in Variants selects the variant under it", s)
 
     # Chinese arm names in the Results table: drawn whole or cut at a character
     csvf = os.path.join(TMP, "zh.csv")

@@ -113,13 +113,22 @@ class Tui:
         return self.screen().split("\n")
 
     def wait(self, pred, timeout=20.0, what=""):
-        """Poll the screen until pred(screen) is true; returns the screen or None."""
+        """Poll the screen until pred(screen) is true on two captures in a row
+        that are the same (a capture can catch the terminal half way through a
+        frame), or on five in a row of a screen that keeps changing (a
+        progress line); returns that screen or None."""
         end = time.time() + timeout
-        s = ""
+        s, last, hits = "", None, 0
         while time.time() < end:
             s = self.screen()
             if (pred(s) if callable(pred) else pred in s):
-                return s
+                hits += 1
+                if s == last or hits >= 5:
+                    return s
+                last = s
+                time.sleep(0.03)
+                continue
+            last, hits = None, 0
             time.sleep(0.05)
         print("timed out waiting for", what or pred)
         print(s)
