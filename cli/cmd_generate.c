@@ -109,7 +109,9 @@ static void on_retry(void *ud, int idx, int attempt, long delay_ms, const char *
 /* The --json object of one variant (the shape generate prints). */
 static cJSON *variant_json(const struct gen_variant *v, int full)
 {
-	cJSON *o = cJSON_CreateObject(), *f = cJSON_Parse(v->fields ? v->fields : "{}");
+	/* a failed variant has no fields, not an empty copy ({"text": ""}) */
+	cJSON *o = cJSON_CreateObject(),
+	      *f = cJSON_Parse(v->fields && !v->error ? v->fields : "{}");
 	cJSON_AddNumberToObject(o, "id", (double)v->id);
 	cJSON_AddItemToObject(o, "fields", f ? f : cJSON_CreateObject());
 	cJSON_AddStringToObject(o, "text", v->text ? v->text : "");

@@ -162,6 +162,7 @@ try:
     out, p = gen_json("--prompt-text", "x [mock:status=500]", expect=1)
     err = out["variants"][0]["error"] or ""
     check("HTTP 500" in err and "mock failure 500" in err, f"server message shown: {err}")
+    check(out["variants"][0]["fields"] == {}, f"a failed variant has no fields: {out}")
     saved = variants(out["run_id"])
     check(len(saved["variants"]) == 1 and saved["variants"][0]["error"], "failed variant saved")
     check(saved["status"] == "failed", "run failed")
