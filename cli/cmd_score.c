@@ -42,13 +42,14 @@ static int unknown_opt(const char *cmd, const char *a)
 	return cli_usage(cmd, a[0] == '-' && a[1] ? "unknown option '%s'" : "unknown argument '%s'", a);
 }
 
-static char *read_stream(FILE *f)
+static char *read_stream(FILE *f, size_t *len)
 {
 	struct sbuf sb = SBUF_INIT;
 	char buf[8192];
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 		sbuf_add(&sb, buf, n);
+	*len = sb.len;
 	return sbuf_detach(&sb);
 }
 
@@ -316,9 +317,19 @@ int cmd_score(struct cli *cli, int argc, char **argv)
 			cli_failf("%s: %s", batch, strerror(errno));
 			goto out;
 		}
-		char *all = read_stream(f);
+		size_t alen;
+		char *all = read_stream(f, &alen);
 		if (f != stdin)
 			fclose(f);
+		if (strlen(all) != alen) {
+			/* a NUL would end the texts here without a word */
+			size_t at = strlen(all), ln = 1;
+			for (size_t i = 0; i < at; i++)
+				ln += all[i] == '\n';
+			cli_failf("%s:%zu: a NUL byte (0x00), which is not text", batch, ln);
+			free(all);
+			goto out;
+		}
 		size_t count = 0, empty = 0, lineno = 0;
 		double sum = 0, t0 = cl_now_ms();
 		for (char *line = all, *next; line && *line; line = next) {
@@ -427,7 +438,13 @@ int cmd_score(struct cli *cli, int argc, char **argv)
 			rc = cli_usage("score", "give TEXT, or - to read it from standard input");
 			goto out;
 		}
-		text = read_stream(stdin);
+		size_t tlen;
+		text = read_stream(stdin, &tlen);
+		if (strlen(text) != tlen) {
+			cli_failf("standard input: a NUL byte (0x00) at byte %zu, which is not text",
+			          strlen(text) + 1);
+			goto out;
+		}
 		size_t l = strlen(text);
 		while (l && (text[l - 1] == '\n' || text[l - 1] == '\r'))
 			text[--l] = '\0';

@@ -100,6 +100,11 @@ lines = p.stdout.splitlines()
 check(len(lines) == 2 and lines[0].endswith("\tLine one\\nline two") and lines[1].endswith("\tBack\\\\slash"),
       "--batch prints one line per text, escapes as read: %r" % p.stdout)
 
+with open(batch, "wb") as f:
+    f.write(b"Shop now\nTea\x00time\nLast\n")
+p = run("score", "--batch", batch, ok=False)
+check(p.returncode == 1 and "batch.txt:2: a NUL byte" in p.stderr, "--batch names a NUL byte's line: " + p.stderr)
+
 # empty text, bad bytes, an option without its value
 p = run("score", "", ok=False)
 check(p.returncode == 1 and "nothing to score" in p.stderr, "empty text is refused: " + p.stderr)
