@@ -79,13 +79,29 @@ void results_show(struct pane *p, const char *experiment)
 
 /* ---- drawing ---- */
 
-static void put_grid(WINDOW *w, int y, int x, const struct chart_grid *g)
+/* The character that stands for arm i in a chart when there is no colour
+ * to tell the arms apart: its name's first character when that is an ASCII
+ * letter or digit, else its number. */
+static char arm_mark(const struct exp_analysis *an, int i)
 {
+	unsigned char c = (unsigned char)an->in.name[i][0];
+	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+		return (char)c;
+	return (char)('1' + i % 9);
+}
+
+/* Draw a chart grid; with an (a chart of overlaid arms) and no colours
+ * (TERM=vt100, NO_COLOR) each arm's cells show its mark instead of dots. */
+static void put_grid(WINDOW *w, int y, int x, const struct chart_grid *g, const struct exp_analysis *an)
+{
+	int marks = an && !tui_has_colour();
 	for (int r = 0; r < g->h; r++)
 		for (int c = 0; c < g->w; c++) {
 			unsigned cp = g->cp[r * g->w + c];
 			if (cp == ' ')
 				continue;
+			if (marks && g->color[r * g->w + c] > 0)
+				cp = (unsigned char)arm_mark(an, g->color[r * g->w + c] - 1);
 			char b[5] = {0};
 			if (cp < 0x80) b[0] = (char)cp;
 			else if (cp < 0x800) { b[0] = (char)(0xC0 | cp >> 6); b[1] = (char)(0x80 | (cp & 0x3F)); }
@@ -120,14 +136,20 @@ static void header(WINDOW *w, int y, int x, int width, const char *text, int sim
  * returns the cells it took from the right (0 when it does not fit in half). */
 static int legend(WINDOW *w, int y, int x, int width, const struct exp_analysis *an)
 {
-	int need = 0, k = an->res.narms;
+	int need = 0, k = an->res.narms, marks = !tui_has_colour();
+	char pre[4];
 	for (int i = 0; i < k; i++)
-		need += tui_text_width(an->in.name[i]) + 1;
+		need += tui_text_width(an->in.name[i]) + 1 +
+		        (marks && arm_mark(an, i) != an->in.name[i][0] ? 2 : 0);
 	int cx = x + width - need;
 	if (cx <= x + width / 2)
 		return 0;
 	for (int i = 0; i < k; i++) {
 		wattrset(w, tui_attr(arm_role(i)) | A_BOLD);
+		if (marks && arm_mark(an, i) != an->in.name[i][0]) {
+			snprintf(pre, sizeof pre, "%c=", arm_mark(an, i));
+			cx += tui_put_label(w, y, cx, pre, x + width - cx);
+		}
 		cx += tui_put_text(w, y, cx, an->in.name[i], x + width - cx) + 1;
 	}
 	wattrset(w, tui_attr(TUI_NORMAL));
@@ -156,7 +178,7 @@ static void draw_intervals(WINDOW *w, int y, int x, int width, const struct exp_
 			struct chart_grid *g = chart_grid_new(barw, 1);
 			chart_interval(g, 0, 0, barw, r->arm[i].ci_low, r->arm[i].ci_high, r->arm[i].rate, lo, hi,
 			               i + 1, utf8);
-			put_grid(w, y + 1 + i, x + namew, g);
+			put_grid(w, y + 1 + i, x + namew, g, NULL);
 			chart_grid_free(g);
 		}
 		fmt_pct(val, sizeof val, r->arm[i].rate, 0);
@@ -256,7 +278,7 @@ static void draw_posterior(WINDOW *w, int y, int x, int width, int rows, const s
 	free(vals);
 	struct chart_grid *g = chart_grid_new(cw, rows);
 	chart_canvas_blit(c, g, 0, 0, utf8);
-	put_grid(w, y + 1, x, g);
+	put_grid(w, y + 1, x, g, an);
 	chart_grid_free(g);
 	chart_canvas_free(c);
 }
@@ -293,7 +315,7 @@ static void draw_cumulative(WINDOW *w, int y, int x, int width, int rows, const 
 	free(vals);
 	struct chart_grid *g = chart_grid_new(width - 1, rows);
 	chart_canvas_blit(c, g, 0, 0, utf8);
-	put_grid(w, y + 1, x, g);
+	put_grid(w, y + 1, x, g, an);
 	chart_grid_free(g);
 	chart_canvas_free(c);
 }

@@ -154,6 +154,22 @@ try:
 finally:
     t.close()
 
+# ---- TERM=vt100, LANG=C: no colours, so each arm's curve is drawn with its letter ----
+t = Tui(demo, 80, 24, env=dict(env, LANG="C", LC_ALL="C", TERM="vt100"), name="vt100", args=("--demo",))
+try:
+    t.keys("4", ":")
+    t.text("results spring-email-test")
+    t.keys("Enter")
+    s = t.wait("posterior of the rate", what="Results under vt100")
+    chart = "\n".join(l for l in (s or "").split("\n")
+                      if l.startswith("|") and ("AAA" in l or "BBB" in l or "CCC" in l))
+    check(s is not None and "AAA" in chart and "BBB" in chart and "CCC" in chart,
+          "without colour the arms' curves are told apart by their letters", s)
+    t.keys("q")
+    t.exit_status()
+finally:
+    t.close()
+
 # ---- a workspace with no tables offers the sample data; :samples imports it ----
 empty = os.path.join(TMP, "empty.db")
 # an empty file, as a first run's cancelled import leaves it (the schema, no tables)
