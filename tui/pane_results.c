@@ -124,8 +124,9 @@ static void fmt_pct(char *buf, size_t n, double v, int sign)
 static void header(WINDOW *w, int y, int x, int width, const char *text, int simulated)
 {
 	wattrset(w, tui_attr(TUI_HEADER));
-	int used = tui_put_label(w, y, x, text, width);
-	if (simulated && used + 12 < width) {
+	/* A simulated chart says so whatever it costs the header text. */
+	int used = tui_put_label(w, y, x, text, simulated && width > 24 ? width - 12 : width);
+	if (simulated && used + 12 <= width) {
 		wattrset(w, tui_attr(TUI_WARN) | A_BOLD);
 		tui_put_label(w, y, x + used, tui_utf8() ? " · SIMULATED" : " - SIMULATED", width - used);
 	}

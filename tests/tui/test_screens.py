@@ -7,10 +7,11 @@ workspace offering :samples, and the terminal restored after a crash."""
 import os
 import re
 import signal
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tuitest import TMP, Tui, check, finish, width  # noqa: E402
+from tuitest import COPYLAB, TMP, Tui, check, finish, width  # noqa: E402
 
 env = {"XDG_DATA_HOME": os.path.join(TMP, "data"), "XDG_CONFIG_HOME": os.path.join(TMP, "cfg")}
 
@@ -149,6 +150,19 @@ try:
     s = t.wait("sequential:", what="Results at 80x24")
     check(s is not None and "first at look 12" in s and "P(beat) = 100.0%)" in s,
           "at 80x24 both verdicts wrap instead of being cut", s)
+    # a SIMULATED experiment says so in the title and on every chart, even at 80 columns
+    sim = subprocess.run([COPYLAB, "--db", demo, "simulate", "--arm", "A:0.04", "--arm", "B:0.05",
+                          "--days", "10", "--daily", "2000", "--experiment", "simtest"],
+                         capture_output=True, text=True, env=dict(os.environ, **env))
+    check(sim.returncode == 0, "copylab simulate: %s" % sim.stderr)
+    t.keys(":")
+    t.text("results simtest")
+    t.keys("Enter")
+    s = t.wait("simtest · 2 arms", what="simulated experiment")
+    heads = [l for l in (s or "").split("\n") if "SIMULATED" in l]
+    check(s is not None and len(heads) >= 4 and any("cumulative rate" in l for l in heads)
+          and any("posterior" in l for l in heads) and any("95% interval" in l for l in heads),
+          "SIMULATED on the title and every chart", s)
     t.keys("q")
     t.exit_status()
 finally:
