@@ -25,7 +25,7 @@ static const struct pane_key results_keys[] = {
 	{ ']', R_NEXT,   NULL, NULL },
 	{ 'B', R_BIG,    "B",   "headline in big type (for a room)" },
 	{ 'r', R_RELOAD, "r",   "reload" },
-	{ 27,  R_ESC,    NULL, NULL },
+	{ 27,  R_ESC,    "Esc", "back from big type (else: cancel the running job)" },
 	PANE_KEYS_END
 };
 
