@@ -689,7 +689,8 @@ static void watch_done(void *ctx)
 	free(wt);
 }
 
-/* Watching a file sends no requests: the top bar's in-flight count leaves it out. */
+/* Watching a file sends no requests and loses nothing when stopped: a quiet
+ * job (q quits without asking), not counted in flight. */
 static int watch_in_flight(void *ctx)
 {
 	(void)ctx;
@@ -698,6 +699,7 @@ static int watch_in_flight(void *ctx)
 
 static const struct app_job_ops watch_ops = {
 	.name = "abwatch",
+	.quiet = 1,
 	.poll = watch_poll,
 	.status = watch_status,
 	.cancel = watch_cancel,
