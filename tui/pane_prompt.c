@@ -1271,7 +1271,7 @@ static void draw_preview(struct pane *p, int y, int x, int h, int wd)
 	tui_box(w, y, x, h, wd, 0);
 	char *title = xasprintf("Preview · %s · %s%s", s->row ? s->row : "no row",
 	                        s->segment ? s->segment : "no segment",
-	                        provider_local(s) ? " · offline, not redacted" : "");
+	                        provider_local(s) ? " · not redacted" : "");
 	tui_box_title(w, y, x, wd, wf_fold(title), 0);
 	free(title);
 	int iw = wd - 2, ih = h - 2;
