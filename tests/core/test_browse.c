@@ -245,6 +245,21 @@ static void test_frequency_and_find(void **state)
 	assert_int_equal(browse_find(b, 0, 1, "no such text", 1, 5, &found, &err), 0);
 	assert_int_equal(found, 0);
 	assert_int_equal(browse_rowid(b, 0), first);
+	/* Wrapping round (dir 2 / -2): the first / last match of the whole view,
+	 * wherever the window is. */
+	assert_int_equal(browse_last(b, 5, &err), 0);
+	assert_int_equal(browse_find(b, 0, 1, "x16", 2, 5, &found, &err), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(browse_rowid(b, 0), first);
+	assert_int_equal(browse_find(b, 0, 1, "x16", -2, 5, &found, &err), 0);
+	assert_int_equal(found, 1);
+	int64_t last = browse_rowid(b, 0);
+	assert_true(last > first);
+	assert_int_equal(browse_find(b, 0, 1, "x16", 1, 5, &found, &err), 0);
+	assert_int_equal(found, 0);   /* nothing after the last match: the app then wraps */
+	assert_int_equal(browse_find(b, 0, 1, "no such text", 2, 5, &found, &err), 0);
+	assert_int_equal(found, 0);
+	assert_int_equal(browse_rowid(b, 0), last);
 	browse_free(b);
 }
 
