@@ -94,7 +94,7 @@ struct app {
 	size_t  njobs;
 	char   *last_search;
 	int     quit, confirm_quit, too_small;
-	int     cursor_on;       /* the terminal cursor is shown for an editing pane */
+	int     cursor_on;       /* terminal cursor: 1 shown for an editing pane, 0 hidden, -1 unknown */
 	int     wake[2];
 	int     saved_stderr;
 	char   *log_path;
@@ -1129,6 +1129,7 @@ static void paint(struct app *a)
 	if (tui_rl_active()) {
 		tui_rl_redraw(a->bot);   /* last, so the cursor sits on the input line */
 		a->bot_dirty = 0;
+		a->cursor_on = -1;       /* readline shows and hides the cursor itself */
 	} else {
 		int cy, cx;
 		if (a->bot_dirty) {
@@ -1140,9 +1141,9 @@ static void paint(struct app *a)
 			leaveok(p->win, FALSE);
 			wmove(p->win, cy, cx);
 			wnoutrefresh(p->win);
-			if (!a->cursor_on)
+			if (a->cursor_on != 1)
 				curs_set(1), a->cursor_on = 1;
-		} else if (a->cursor_on) {
+		} else if (a->cursor_on != 0) {
 			for (int i = 0; i < NPANES; i++)
 				leaveok(a->panes[i].win, TRUE);
 			curs_set(0);
