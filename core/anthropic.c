@@ -1,22 +1,13 @@
 /* anthropic.c — the "anthropic" provider type: the Messages API, streamed
  * (message_start / content_block_delta / message_delta / message_stop /
  * ping / error events) or as one JSON body. */
-#include "core/provider.h"
-#include "core/sse.h"
+#include "core/chatstream.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct an_dec {
-	struct sse_decoder *sse;
-	struct sbuf text;
-	struct sbuf raw;
-	char  *error, *model, *stop;
-	long   tin, tout;
-	int    mode;          /* 0 undecided, 1 SSE, 2 plain JSON */
-	int    bad;
-	void (*on_token)(void *, const char *, size_t);
-	void  *ud;
+	struct chat_stream cs;   /* the shared decoder */
 };
 
 static char *an_error_text(const cJSON *j)
@@ -37,27 +28,14 @@ static void an_usage(struct an_dec *d, const cJSON *u)
 	if (!cJSON_IsObject(u))
 		return;
 	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(u, "input_tokens")))
-		d->tin = (long)v->valuedouble;
+		d->cs.tin = (long)v->valuedouble;
 	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(u, "output_tokens")))
-		d->tout = (long)v->valuedouble;
+		d->cs.tout = (long)v->valuedouble;
 }
 
 static void an_text(struct an_dec *d, const char *s)
 {
-	size_t n = strlen(s);
-	if (!n)
-		return;
-	sbuf_add(&d->text, s, n);
-	if (d->on_token)
-		d->on_token(d->ud, s, n);
-}
-
-static void an_setstr(char **dst, const cJSON *v)
-{
-	if (cJSON_IsString(v) && *v->valuestring) {
-		free(*dst);
-		*dst = xstrdup(v->valuestring);
-	}
+	chat_stream_text(&d->cs, s, strlen(s));
 }
 
 /* One parsed object: a stream event's data, or the whole non-streamed message. */
@@ -66,11 +44,11 @@ static void an_object(struct an_dec *d, const cJSON *j)
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(j, "type");
 	const char *t = cJSON_IsString(type) ? type->valuestring : "";
 	if (strcmp(t, "error") == 0 || cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "error"))) {
-		if (!d->error)
-			d->error = an_error_text(j);
+		if (!d->cs.error)
+			d->cs.error = an_error_text(j);
 	} else if (strcmp(t, "message_start") == 0) {
 		const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
-		an_setstr(&d->model, cJSON_GetObjectItemCaseSensitive(m, "model"));
+		chat_stream_setstr(&d->cs.model, cJSON_GetObjectItemCaseSensitive(m, "model"));
 		an_usage(d, cJSON_GetObjectItemCaseSensitive(m, "usage"));
 	} else if (strcmp(t, "content_block_start") == 0) {
 		const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "content_block");
@@ -84,12 +62,12 @@ static void an_object(struct an_dec *d, const cJSON *j)
 			an_text(d, tx->valuestring);
 	} else if (strcmp(t, "message_delta") == 0) {
 		const cJSON *delta = cJSON_GetObjectItemCaseSensitive(j, "delta");
-		an_setstr(&d->stop, cJSON_GetObjectItemCaseSensitive(delta, "stop_reason"));
+		chat_stream_setstr(&d->cs.finish, cJSON_GetObjectItemCaseSensitive(delta, "stop_reason"));
 		an_usage(d, cJSON_GetObjectItemCaseSensitive(j, "usage"));
 	} else if (strcmp(t, "message") == 0) {
 		const cJSON *content = cJSON_GetObjectItemCaseSensitive(j, "content"), *b;
-		an_setstr(&d->model, cJSON_GetObjectItemCaseSensitive(j, "model"));
-		an_setstr(&d->stop, cJSON_GetObjectItemCaseSensitive(j, "stop_reason"));
+		chat_stream_setstr(&d->cs.model, cJSON_GetObjectItemCaseSensitive(j, "model"));
+		chat_stream_setstr(&d->cs.finish, cJSON_GetObjectItemCaseSensitive(j, "stop_reason"));
 		an_usage(d, cJSON_GetObjectItemCaseSensitive(j, "usage"));
 		cJSON_ArrayForEach(b, content) {
 			const cJSON *tx = cJSON_GetObjectItemCaseSensitive(b, "text");
@@ -100,12 +78,17 @@ static void an_object(struct an_dec *d, const cJSON *j)
 	/* ping, content_block_stop, message_stop and unknown events: nothing to do. */
 }
 
+static void an_whole(void *owner, const cJSON *j)
+{
+	an_object(owner, j);
+}
+
 static int an_event(void *ud, const struct sse_event *ev)
 {
 	struct an_dec *d = ud;
 	cJSON *j = cJSON_ParseWithLength(ev->data, ev->data_len);
 	if (!j) {
-		d->bad++;
+		d->cs.bad++;
 		return 0;
 	}
 	an_object(d, j);
@@ -116,107 +99,45 @@ static int an_event(void *ud, const struct sse_event *ev)
 static void *an_decoder_new(const struct provider_req *req)
 {
 	struct an_dec *d = xcalloc(1, sizeof *d);
-	d->sse = sse_decoder_new(an_event, d);
-	d->tin = d->tout = -1;
+	chat_stream_init(&d->cs, an_event, an_whole, d);
 	return d;
 }
 
 static void an_decoder_reset(void *p)
 {
 	struct an_dec *d = p;
-	sse_decoder_reset(d->sse);
-	sbuf_reset(&d->text);
-	sbuf_reset(&d->raw);
-	FREE(&d->error);
-	FREE(&d->model);
-	FREE(&d->stop);
-	d->tin = d->tout = -1;
-	d->mode = d->bad = 0;
+	chat_stream_reset(&d->cs);
 }
 
 static void an_decoder_feed(void *p, const char *data, size_t n,
                             void (*on_token)(void *, const char *, size_t), void *ud)
 {
 	struct an_dec *d = p;
-	d->on_token = on_token;
-	d->ud = ud;
-	if (d->raw.len < (1u << 20))
-		sbuf_add(&d->raw, data, n);
-	if (d->mode == 0) {
-		size_t i = 0;
-		while (i < d->raw.len && strchr(" \t\r\n", d->raw.buf[i]))
-			i++;
-		if (i == d->raw.len)
-			return;
-		d->mode = d->raw.buf[i] == '{' ? 2 : 1;
-		if (d->mode == 1)
-			sse_feed(d->sse, d->raw.buf, d->raw.len);
-		return;
-	}
-	if (d->mode == 1)
-		sse_feed(d->sse, data, n);
+	chat_stream_feed(&d->cs, data, n, on_token, ud);
 }
 
 static void an_decoder_finish(void *p, struct provider_result *res)
 {
 	struct an_dec *d = p;
-	if (d->mode == 1) {
-		sse_finish(d->sse);
-	} else if (d->mode == 2) {
-		cJSON *j = cJSON_ParseWithLength(d->raw.buf, d->raw.len);
-		if (j) {
-			an_object(d, j);
-			cJSON_Delete(j);
-		} else {
-			d->bad++;
-		}
-	}
-	res->text = xstrdup(sbuf_str(&d->text));
-	res->tokens_in = d->tin;
-	res->tokens_out = d->tout;
-	res->model = d->model;
-	d->model = NULL;
-	res->finish_reason = d->stop;
-	d->stop = NULL;
-	if (d->error) {
-		res->error = d->error;
-		d->error = NULL;
-	} else if (!d->text.len && d->bad) {
-		res->error = xasprintf("the server's reply could not be read as JSON: %.200s",
-		                       sbuf_str(&d->raw));
-	} else if (!d->text.len && !d->raw.len) {
-		res->error = xstrdup("the server sent an empty reply");
-	}
+	chat_stream_finish(&d->cs, res);
 }
 
 static void an_decoder_free(void *p)
 {
 	struct an_dec *d = p;
-	sse_decoder_free(d->sse);
-	sbuf_free(&d->text);
-	sbuf_free(&d->raw);
-	free(d->error);
-	free(d->model);
-	free(d->stop);
+	chat_stream_clear(&d->cs);
 	free(d);
 }
 
 static char *an_error_message(long status, const char *body, size_t len)
 {
 	cJSON *j = cJSON_ParseWithLength(body, len);
-	char *msg, *out;
+	char *msg = NULL;
 	if (j) {
 		msg = an_error_text(j);
 		cJSON_Delete(j);
-	} else {
-		size_t n = 0;
-		while (n < len && n < 200 && body[n] != '\n')
-			n++;
-		msg = n ? xstrndup(body, n) : xstrdup("no message");
 	}
-	out = xasprintf("HTTP %ld: %s", status, msg);
-	free(msg);
-	return out;
+	return chat_stream_http_error(status, msg, body, len);
 }
 
 static int an_build(const struct provider *p, const struct provider_req *req, const char *key,

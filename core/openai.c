@@ -4,25 +4,14 @@
  * the last chunk or in a separate chunk with no choices, extra members,
  * streams without [DONE], int or string error codes, and a server that
  * answers a streamed request with one plain JSON body. */
-#include "core/provider.h"
-#include "core/sse.h"
+#include "core/chatstream.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct oa_dec {
-	struct sse_decoder *sse;
-	struct sbuf text;
-	struct sbuf raw;          /* the body as received (capped), for plain JSON and errors */
-	char  *error;
-	char  *model;
-	char  *finish;
-	long   tin, tout;
-	int    mode;              /* 0 undecided, 1 SSE, 2 plain JSON */
+	struct chat_stream cs;    /* the shared decoder */
 	int    done;              /* [DONE] seen */
-	int    bad_chunks;        /* data that was not JSON */
-	void (*on_token)(void *, const char *, size_t);
-	void  *ud;
 };
 
 /* "type (code): message" from the API's error object; caller frees. */
@@ -55,17 +44,9 @@ static void read_usage(struct oa_dec *d, const cJSON *j)
 	if (!cJSON_IsObject(u))
 		return;
 	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(u, "prompt_tokens")))
-		d->tin = (long)v->valuedouble;
+		d->cs.tin = (long)v->valuedouble;
 	if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(u, "completion_tokens")))
-		d->tout = (long)v->valuedouble;
-}
-
-static void set_str(char **dst, const cJSON *v)
-{
-	if (cJSON_IsString(v) && *v->valuestring) {
-		free(*dst);
-		*dst = xstrdup(v->valuestring);
-	}
+		d->cs.tout = (long)v->valuedouble;
 }
 
 /* One JSON object: a stream chunk (delta) or a whole reply (message). */
@@ -74,29 +55,25 @@ static void oa_object(struct oa_dec *d, const cJSON *j)
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
 	const cJSON *choices, *c0, *part, *content;
 	if (e && !cJSON_IsNull(e)) {
-		if (!d->error)
-			d->error = oa_error_text(e);
+		if (!d->cs.error)
+			d->cs.error = oa_error_text(e);
 		return;
 	}
-	set_str(&d->model, cJSON_GetObjectItemCaseSensitive(j, "model"));
+	chat_stream_setstr(&d->cs.model, cJSON_GetObjectItemCaseSensitive(j, "model"));
 	read_usage(d, j);
 	choices = cJSON_GetObjectItemCaseSensitive(j, "choices");
 	c0 = cJSON_IsArray(choices) ? cJSON_GetArrayItem(choices, 0) : NULL;
 	if (!c0)
 		return;
-	set_str(&d->finish, cJSON_GetObjectItemCaseSensitive(c0, "finish_reason"));
+	chat_stream_setstr(&d->cs.finish, cJSON_GetObjectItemCaseSensitive(c0, "finish_reason"));
 	part = cJSON_GetObjectItemCaseSensitive(c0, "delta");
 	if (!part)
 		part = cJSON_GetObjectItemCaseSensitive(c0, "message");
 	content = part ? cJSON_GetObjectItemCaseSensitive(part, "content") : NULL;
 	if (!content)
 		content = cJSON_GetObjectItemCaseSensitive(c0, "text");   /* legacy completions */
-	if (cJSON_IsString(content) && *content->valuestring) {
-		size_t n = strlen(content->valuestring);
-		sbuf_add(&d->text, content->valuestring, n);
-		if (d->on_token)
-			d->on_token(d->ud, content->valuestring, n);
-	}
+	if (cJSON_IsString(content))
+		chat_stream_text(&d->cs, content->valuestring, strlen(content->valuestring));
 }
 
 static int oa_event(void *ud, const struct sse_event *ev)
@@ -111,12 +88,12 @@ static int oa_event(void *ud, const struct sse_event *ev)
 	}
 	j = cJSON_ParseWithLength(ev->data, ev->data_len);
 	if (!j) {
-		d->bad_chunks++;
+		d->cs.bad++;
 		return 0;
 	}
 	if (strcmp(ev->event, "error") == 0 && !cJSON_GetObjectItemCaseSensitive(j, "error")) {
-		if (!d->error)
-			d->error = oa_error_text(j);
+		if (!d->cs.error)
+			d->cs.error = oa_error_text(j);
 	} else {
 		oa_object(d, j);
 	}
@@ -124,91 +101,42 @@ static int oa_event(void *ud, const struct sse_event *ev)
 	return 0;
 }
 
+static void oa_whole(void *owner, const cJSON *j)
+{
+	oa_object(owner, j);
+}
+
 static void *oa_decoder_new(const struct provider_req *req)
 {
 	struct oa_dec *d = xcalloc(1, sizeof *d);
-	d->sse = sse_decoder_new(oa_event, d);
-	d->tin = d->tout = -1;
+	chat_stream_init(&d->cs, oa_event, oa_whole, d);
 	return d;
 }
 
 static void oa_decoder_reset(void *p)
 {
 	struct oa_dec *d = p;
-	sse_decoder_reset(d->sse);
-	sbuf_reset(&d->text);
-	sbuf_reset(&d->raw);
-	FREE(&d->error);
-	FREE(&d->model);
-	FREE(&d->finish);
-	d->tin = d->tout = -1;
-	d->mode = d->done = d->bad_chunks = 0;
+	chat_stream_reset(&d->cs);
+	d->done = 0;
 }
 
 static void oa_decoder_feed(void *p, const char *data, size_t n,
                             void (*on_token)(void *, const char *, size_t), void *ud)
 {
 	struct oa_dec *d = p;
-	d->on_token = on_token;
-	d->ud = ud;
-	if (d->raw.len < (1u << 20))
-		sbuf_add(&d->raw, data, n);
-	if (d->mode == 0) {
-		size_t i = 0;
-		while (i < d->raw.len && strchr(" \t\r\n", d->raw.buf[i]))
-			i++;
-		if (i == d->raw.len)
-			return;                 /* only whitespace so far */
-		d->mode = d->raw.buf[i] == '{' ? 2 : 1;
-		if (d->mode == 1)
-			sse_feed(d->sse, d->raw.buf, d->raw.len);
-		return;
-	}
-	if (d->mode == 1)
-		sse_feed(d->sse, data, n);
+	chat_stream_feed(&d->cs, data, n, on_token, ud);
 }
 
 static void oa_decoder_finish(void *p, struct provider_result *res)
 {
 	struct oa_dec *d = p;
-	if (d->mode == 1) {
-		sse_finish(d->sse);
-	} else if (d->mode == 2) {
-		cJSON *j = cJSON_ParseWithLength(d->raw.buf, d->raw.len);
-		if (j) {
-			oa_object(d, j);
-			cJSON_Delete(j);
-		} else {
-			d->bad_chunks++;
-		}
-	}
-	res->text = xstrdup(sbuf_str(&d->text));
-	res->tokens_in = d->tin;
-	res->tokens_out = d->tout;
-	res->model = d->model;
-	d->model = NULL;
-	res->finish_reason = d->finish;
-	d->finish = NULL;
-	if (d->error) {
-		res->error = d->error;
-		d->error = NULL;
-	} else if (!d->text.len && d->bad_chunks) {
-		res->error = xasprintf("the server's reply could not be read as JSON: %.200s",
-		                       sbuf_str(&d->raw));
-	} else if (!d->text.len && !d->raw.len) {
-		res->error = xstrdup("the server sent an empty reply");
-	}
+	chat_stream_finish(&d->cs, res);
 }
 
 static void oa_decoder_free(void *p)
 {
 	struct oa_dec *d = p;
-	sse_decoder_free(d->sse);
-	sbuf_free(&d->text);
-	sbuf_free(&d->raw);
-	free(d->error);
-	free(d->model);
-	free(d->finish);
+	chat_stream_clear(&d->cs);
 	free(d);
 }
 
@@ -224,15 +152,7 @@ static char *oa_error_message(long status, const char *body, size_t len)
 			msg = oa_error_text(j);
 		cJSON_Delete(j);
 	}
-	if (!msg) {
-		size_t n = 0;
-		while (n < len && n < 200 && body[n] != '\n')
-			n++;
-		msg = n ? xstrndup(body, n) : xstrdup("no message");
-	}
-	char *out = xasprintf("HTTP %ld: %s", status, msg);
-	free(msg);
-	return out;
+	return chat_stream_http_error(status, msg, body, len);
 }
 
 /* max_tokens is what llama.cpp and most servers honour, but OpenAI's newer
