@@ -1,5 +1,6 @@
 /* claims.c — prices, discounts, dates and product names against the data. */
 #include "core/claims.h"
+#include "core/rowjson.h"
 #include "core/scorers.h"
 #include "core/textstat.h"
 
@@ -141,25 +142,8 @@ int claims_catalog_load(struct workspace *ws, const char *table, struct claims_c
 	if (rc)
 		return -1;
 	cJSON *rows = cJSON_CreateArray();
-	int ncol = sqlite3_column_count(st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cJSON *o = cJSON_CreateObject();
-		for (int i = 0; i < ncol; i++) {
-			const char *name = sqlite3_column_name(st, i);
-			switch (sqlite3_column_type(st, i)) {
-			case SQLITE_INTEGER:
-			case SQLITE_FLOAT:
-				cJSON_AddNumberToObject(o, name, sqlite3_column_double(st, i));
-				break;
-			case SQLITE_NULL:
-				cJSON_AddNullToObject(o, name);
-				break;
-			default:
-				cJSON_AddStringToObject(o, name, (const char *)sqlite3_column_text(st, i));
-			}
-		}
-		cJSON_AddItemToArray(rows, o);
-	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		cJSON_AddItemToArray(rows, row_json_object(st));
 	if (rc != SQLITE_DONE) {
 		ws_dberr(ws, err, "reading products");
 		sqlite3_finalize(st);

@@ -1,5 +1,6 @@
 /* eval.c — score a run's variants; calibrate scorers against A/B results. */
 #include "core/eval.h"
+#include "core/rowjson.h"
 #include "core/rankstat.h"
 #include "core/template.h"
 
@@ -38,22 +39,7 @@ int eval_load_row(struct workspace *ws, const char *row_ref, cJSON **out, struct
 		return -1;
 	sqlite3_bind_text(st, 1, colon + 1, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		cJSON *o = cJSON_CreateObject();
-		for (int i = 0; i < sqlite3_column_count(st); i++) {
-			const char *name = sqlite3_column_name(st, i);
-			switch (sqlite3_column_type(st, i)) {
-			case SQLITE_INTEGER:
-			case SQLITE_FLOAT:
-				cJSON_AddNumberToObject(o, name, sqlite3_column_double(st, i));
-				break;
-			case SQLITE_NULL:
-				cJSON_AddNullToObject(o, name);
-				break;
-			default:
-				cJSON_AddStringToObject(o, name, (const char *)sqlite3_column_text(st, i));
-			}
-		}
-		*out = o;
+		*out = row_json_object(st);
 	} else
 		rc = cl_err_set(err, CL_ENOTFOUND, "row '%s' not found", row_ref);
 	sqlite3_finalize(st);
