@@ -2,6 +2,8 @@
 #include "cli/cli.h"
 #include "core/csv.h"
 #include "core/dataset.h"
+#include "core/formats.h"
+#include "core/plugin.h"
 #include "core/profile.h"
 #include "core/query.h"
 #include "core/segment.h"
@@ -283,7 +285,69 @@ static void progress_end(struct prog *p)
 		fputs("\r\033[K", stderr);
 }
 
-/* ---- import ------------------------------------------------------------------ */
+/* ---- formats from plugins ------------------------------------------------ */
+
+/* The csv, tsv and jsonl built-ins run without touching the registry; any
+ * other --format is looked up in the format registry with the plugins'
+ * importers and exporters attached (plugins are loaded only then, as
+ * spawning executable ones costs time). */
+struct plugin_formats {
+	struct plugin_host  *host;
+	struct fmt_registry *reg;
+};
+
+/* Load the plugins (none with COPYLAB_NO_PLUGINS=1) and a registry holding
+ * the built-in formats and theirs. 0, or 1 after printing why. */
+static int plugin_formats_load(struct plugin_formats *pf)
+{
+	struct cl_err err = {0};
+	pf->host = NULL;
+	pf->reg = fmt_registry_new();
+	if (plugin_host_load_default(&pf->host, &err) ||
+	    plugin_attach_formats(pf->host, pf->reg, &err)) {
+		fmt_registry_free(pf->reg);
+		plugin_host_free(pf->host);
+		pf->reg = NULL;
+		pf->host = NULL;
+		return cli_fail(&err);
+	}
+	return 0;
+}
+
+/* Say which plugins failed during the command (stderr), then free pf: the
+ * registry before the host that owns the plugins' formats. */
+static void plugin_formats_free(struct plugin_formats *pf)
+{
+	char *why = pf->host ? plugin_host_problems(pf->host) : NULL;
+	for (char *line = why, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		fprintf(stderr, "copylab: warning: %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+	}
+	free(why);
+	fmt_registry_free(pf->reg);
+	plugin_host_free(pf->host);
+}
+
+/* Usage error for an unknown format, listing the known ones (exporters when
+ * exp, else importers). Returns 2. */
+static int unknown_format(const struct plugin_formats *pf, const char *cmd, int exp, const char *name)
+{
+	struct sbuf sb = SBUF_INIT;
+	for (size_t i = 0;; i++) {
+		const char *n = exp ? (fmt_exporter_at(pf->reg, i) ? fmt_exporter_at(pf->reg, i)->name : NULL)
+		                    : (fmt_importer_at(pf->reg, i) ? fmt_importer_at(pf->reg, i)->name : NULL);
+		if (!n)
+			break;
+		sbuf_addf(&sb, "%s%s", i ? ", " : "", n);
+	}
+	int rc = cli_usage(cmd, "unknown format '%s' (known %s: %s)%s", name,
+	                   exp ? "exporters" : "importers", sbuf_str(&sb),
+	                   pf->host && plugin_host_disabled(pf->host) ? "; plugins are off (COPYLAB_NO_PLUGINS)" : "");
+	sbuf_free(&sb);
+	return rc;
+}
+
+/* ---- import --------------------------------------------------------------- */
 
 static cJSON *columns_json(const struct ds_column *cols, size_t n)
 {
@@ -298,9 +362,46 @@ static cJSON *columns_json(const struct ds_column *cols, size_t n)
 	return arr;
 }
 
+/* `import --format F` for a format the built-ins do not know: a plugin's importer. */
+static int import_plugin(struct cli *cli, const struct ds_import_opts *o, const char *format, int json)
+{
+	struct plugin_formats pf;
+	if (plugin_formats_load(&pf))
+		return 1;
+	const struct fmt_importer *im = fmt_importer_find(pf.reg, format);
+	int rc = 0;
+	if (!im) {
+		rc = unknown_format(&pf, "import", 0, format);
+	} else {
+		struct workspace *ws = cli_workspace(cli, WS_CREATE);
+		struct cl_err err = {0};
+		int64_t rows = 0;
+		if (!ws)
+			rc = 1;
+		else if (im->import(im, ws, o->path, o->table, o->mode == DS_REPLACE, &rows, &err))
+			rc = cli_fail(&err);
+		else if (json) {
+			cJSON *j = cJSON_CreateObject();
+			if (o->table)
+				cJSON_AddStringToObject(j, "table", o->table);
+			cJSON_AddStringToObject(j, "file", o->path);
+			cJSON_AddStringToObject(j, "format", im->name);
+			cJSON_AddNumberToObject(j, "rows", (double)rows);
+			cli_print_json(j);
+		} else {
+			char a[32];
+			printf("imported %s into %s%s: %s row%s (%s)\n", o->path, o->table ? "table " : "a table",
+			       o->table ? o->table : "", fmt_int(a, sizeof a, rows), rows == 1 ? "" : "s", im->name);
+		}
+	}
+	plugin_formats_free(&pf);
+	return rc;
+}
+
 int cmd_import(struct cli *cli, int argc, char **argv)
 {
 	struct ds_import_opts o = { 0 };
+	const char *plugin_fmt = NULL;
 	int json = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -311,8 +412,10 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		}
 		else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
 			o.format = ds_format_parse(argv[++i]);
-			if (o.format < 0)
-				return cli_usage("import", "--format is csv, tsv or jsonl, not '%s'", argv[i]);
+			if (o.format < 0) {
+				o.format = 0;
+				plugin_fmt = argv[i];   /* a plugin's importer, maybe */
+			}
 		} else if (strcmp(a, "--delimiter") == 0 && i + 1 < argc) {
 			const char *d = argv[++i];
 			if (strcmp(d, "\\t") == 0 || strcmp(d, "tab") == 0)
@@ -342,6 +445,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		return cli_usage("import", "which file?");
 	if (access(o.path, R_OK) != 0)
 		return cli_failf("%s: %s", o.path, strerror(errno));
+	if (plugin_fmt)
+		return import_plugin(cli, &o, plugin_fmt, json);
 	struct workspace *ws = cli_workspace(cli, WS_CREATE);
 	if (!ws)
 		return 1;
@@ -816,18 +921,49 @@ int cmd_profile(struct cli *cli, int argc, char **argv)
 
 /* ---- export ------------------------------------------------------------------- */
 
+/* `export --format F` for a format the built-ins do not know: a plugin's exporter. */
+static int export_plugin(struct cli *cli, const struct ds_export_opts *o, const char *format,
+                         const char *outpath)
+{
+	struct plugin_formats pf;
+	if (plugin_formats_load(&pf))
+		return 1;
+	const struct fmt_exporter *e = fmt_exporter_find(pf.reg, format);
+	int rc = 0;
+	if (!e) {
+		rc = unknown_format(&pf, "export", 1, format);
+	} else {
+		struct workspace *ws = cli_workspace(cli, 0);
+		struct fmt_source src = { o->table, o->sql };
+		struct cl_err err = {0};
+		int64_t rows = 0;
+		if (!ws)
+			rc = 1;
+		else if (fmt_export_file(e, ws, &src, outpath ? outpath : "-", &rows, &err))
+			rc = cli_fail(&err);
+		else if (outpath) {
+			char a[32];
+			fprintf(stderr, "exported %s rows to %s (%s)\n", fmt_int(a, sizeof a, rows), outpath, e->name);
+		}
+	}
+	plugin_formats_free(&pf);
+	return rc;
+}
+
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
 	struct ds_export_opts o = { 0 };
-	const char *outpath = NULL;
+	const char *outpath = NULL, *plugin_fmt = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--query") == 0 && i + 1 < argc)
 			o.sql = argv[++i];
 		else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
 			o.format = ds_format_parse(argv[++i]);
-			if (o.format < 0)
-				return cli_usage("export", "--format is csv, tsv or jsonl, not '%s'", argv[i]);
+			if (o.format < 0) {
+				o.format = 0;
+				plugin_fmt = argv[i];   /* a plugin's exporter, maybe */
+			}
 		} else if (strcmp(a, "--out") == 0 && i + 1 < argc)
 			outpath = argv[++i];
 		else if (a[0] == '-' && a[1] == '-')
@@ -839,6 +975,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	}
 	if (!o.table == !o.sql)
 		return cli_usage("export", "give a TABLE or --query SQL (one of them)");
+	if (plugin_fmt)
+		return export_plugin(cli, &o, plugin_fmt, outpath);
 	if (!o.format)
 		o.format = outpath ? ds_format_parse(strrchr(outpath, '.') ? strrchr(outpath, '.') + 1 : "csv")
 		                   : DS_FMT_CSV;

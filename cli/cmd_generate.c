@@ -4,6 +4,7 @@
 #include "core/config.h"
 #include "core/generate.h"
 #include "core/iterate.h"
+#include "core/plugin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,12 +149,88 @@ static cJSON *variant_json(const struct gen_variant *v, int full)
 	return o;
 }
 
-static int load_config(struct cl_config **cfg)
+/* 1 when cfg has an instance named name. */
+static int has_instance(const struct cl_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nproviders; i++)
+		if (strcmp(cfg->providers[i]->name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Give each registered type that no instance uses (and whose name no
+ * instance has) an instance of its own name with the type's defaults, so a
+ * plugin's provider type works as `--provider NAME` without a config.json
+ * entry. cfg owns the instances. */
+static void add_type_instances(struct cl_config *cfg)
+{
+	const struct provider_type *t;
+	for (size_t i = 0; (t = provider_type_at(cfg->reg, i)); i++) {
+		int used = has_instance(cfg, t->name);
+		for (size_t j = 0; !used && j < cfg->nproviders; j++)
+			used = cfg->providers[j]->type == t;
+		if (used)
+			continue;
+		cfg->providers = xreallocarray(cfg->providers, cfg->nproviders + 1, sizeof *cfg->providers);
+		cfg->providers[cfg->nproviders++] = provider_new(t, t->name);
+	}
+}
+
+/* The provider configuration, with plugin provider types only when needed:
+ * config.json names one (plugin_config_load), want (the --provider name) is
+ * no configured instance, or all is set (`providers` lists everything).
+ * *host is NULL when no plugin was loaded; free cfg first, then the host.
+ * 0, or 1 after printing why. */
+static int load_config(const char *want, int all, struct plugin_host **host, struct cl_config **cfg)
 {
 	struct cl_err err = {0};
-	if (config_load(NULL, cfg, &err))
+	if (plugin_config_load(host, cfg, &err))
 		return cli_fail(&err);
+	if (!*host && (all || (want && *want && !has_instance(*cfg, want)))) {
+		struct plugin_host *h = NULL;
+		struct provider_registry *reg;
+		struct cl_config *with = NULL;
+		if (plugin_host_load_default(&h, &err))
+			goto fail;
+		if (plugin_host_disabled(h) || !plugin_count(h)) {
+			plugin_host_free(h);     /* COPYLAB_NO_PLUGINS, or none found */
+			return 0;
+		}
+		reg = provider_registry_new();
+		if (plugin_attach_providers(h, reg, &err)) {
+			provider_registry_free(reg);
+			goto fail;
+		}
+		if (config_load(reg, &with, &err))   /* takes reg over */
+			goto fail;
+		config_free(*cfg);
+		*cfg = with;
+		*host = h;
+		goto done;
+fail:
+		plugin_host_free(h);
+		config_free(*cfg);
+		*cfg = NULL;
+		return cli_fail(&err);
+	}
+done:
+	if (*host)
+		add_type_instances(*cfg);
 	return 0;
+}
+
+/* After a command: say on stderr which plugins were refused, failed or
+ * crashed (the command went on), then free cfg and the host, in that order. */
+static void config_host_free(struct cl_config *cfg, struct plugin_host *host)
+{
+	char *why = host ? plugin_host_problems(host) : NULL;
+	for (char *line = why, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		fprintf(stderr, "copylab: warning: %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+	}
+	free(why);
+	config_free(cfg);
+	plugin_host_free(host);
 }
 
 static const char *need_arg(int argc, char **argv, int *i)
@@ -170,6 +247,7 @@ int cmd_generate(struct cli *cli, int argc, char **argv)
 	struct gen_spec spec;
 	struct gen_ui ui = {0};
 	struct cl_config *cfg = NULL;
+	struct plugin_host *host = NULL;
 	struct gen_job *job = NULL;
 	struct cl_err err = {0};
 	const char **vars = NULL;
@@ -271,7 +349,7 @@ int cmd_generate(struct cli *cli, int argc, char **argv)
 		free(vars);
 		return 1;
 	}
-	if (load_config(&cfg)) {
+	if (load_config(spec.provider, 0, &host, &cfg)) {
 		free(vars);
 		return 1;
 	}
@@ -336,7 +414,7 @@ int cmd_generate(struct cli *cli, int argc, char **argv)
 	}
 out:
 	gen_job_free(job);
-	config_free(cfg);
+	config_host_free(cfg, host);
 	free(vars);
 	return rc;
 }
@@ -505,6 +583,7 @@ int cmd_providers(struct cli *cli, int argc, char **argv)
 {
 	int json = 0, check = 0, rc = 0;
 	struct cl_config *cfg = NULL;
+	struct plugin_host *host = NULL;
 	struct check *ck;
 	struct cl_err err = {0};
 	for (int i = 1; i < argc; i++) {
@@ -515,7 +594,7 @@ int cmd_providers(struct cli *cli, int argc, char **argv)
 		else
 			return cli_usage("providers", "unknown argument '%s'", argv[i]);
 	}
-	if (load_config(&cfg))
+	if (load_config(NULL, 1, &host, &cfg))
 		return 1;
 	ck = xcalloc(cfg->nproviders + 1, sizeof *ck);
 	if (check) {
@@ -649,6 +728,6 @@ int cmd_providers(struct cli *cli, int argc, char **argv)
 		free(ck[i].skip_why);
 	}
 	free(ck);
-	config_free(cfg);
+	config_host_free(cfg, host);
 	return rc;
 }
