@@ -2,6 +2,7 @@
  * copied once into a per-record buffer (quotes undoubled), UTF-8 checked per
  * field with an ASCII fast path. */
 #include "core/csv.h"
+#include "core/readwin.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,8 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define CSV_BUF (1u << 20)
 
 struct fld {
 	size_t   off, len;
@@ -21,21 +20,11 @@ struct fld {
 };
 
 struct csv_reader {
-	char    *name;
-	int      fd;          /* -1 for memory input */
-	int      own_fd;
-	char    *buf;         /* input window */
-	char    *p, *end;
-	uint64_t base_abs;    /* absolute offset of buf[0] */
-	uint64_t total;
-	int      eof;
-	char    *mem;         /* memory input (owned) */
-	size_t   memlen;
+	struct read_window w; /* the input */
 
 	char     delim;
 	int      lenient;
 	int      no_utf8;
-	size_t   chunk;       /* memory input: window size (0 = all) */
 	unsigned char cls[256];   /* 1 for delim, CR, LF */
 
 	long     line;        /* current physical line, 1-based */
@@ -56,7 +45,7 @@ struct csv_reader {
 	size_t   nnames;
 };
 
-#define ABS(r, q) ((r)->base_abs + (uint64_t)((q) - (r)->buf))
+#define ABS(r, q) rwin_abs(&(r)->w, (q))
 
 static void rec_add(struct csv_reader *r, const char *s, size_t n)
 {
@@ -74,36 +63,7 @@ static void rec_add(struct csv_reader *r, const char *s, size_t n)
 /* Refill the window; 1 more bytes, 0 end of input, -1 error. */
 static int fill(struct csv_reader *r, struct cl_err *err)
 {
-	if (r->eof)
-		return 0;
-	r->base_abs += (uint64_t)(r->end - r->buf);
-	if (r->fd < 0) {
-		/* memory: the next window starts where this one ended */
-		char *memend = r->mem + r->memlen;
-		r->buf = r->p = r->end;
-		if (r->buf >= memend) {
-			r->eof = 1;
-			return 0;
-		}
-		size_t n = (size_t)(memend - r->buf);
-		if (r->chunk && n > r->chunk)
-			n = r->chunk;
-		r->end = r->buf + n;
-		return 1;
-	}
-	ssize_t n;
-	do
-		n = read(r->fd, r->buf, CSV_BUF);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return cl_err_set(err, CL_EIO, "%s: %s", r->name, strerror(errno));
-	r->p = r->buf;
-	r->end = r->buf + n;
-	if (n == 0) {
-		r->eof = 1;
-		return 0;
-	}
-	return 1;
+	return rwin_fill(&r->w, err);
 }
 
 static void init_common(struct csv_reader *r, const struct csv_opts *opts)
@@ -111,7 +71,6 @@ static void init_common(struct csv_reader *r, const struct csv_opts *opts)
 	r->delim = opts && opts->delim ? opts->delim : ',';
 	r->lenient = opts ? opts->lenient : 0;
 	r->no_utf8 = opts ? opts->no_utf8_check : 0;
-	r->chunk = opts ? opts->mem_chunk : 0;
 	r->cls[(unsigned char)r->delim] = 1;
 	r->cls['\r'] = 1;
 	r->cls['\n'] = 1;
@@ -121,23 +80,12 @@ static void init_common(struct csv_reader *r, const struct csv_opts *opts)
 int csv_open(const char *path, const struct csv_opts *opts, struct csv_reader **out,
              struct cl_err *err)
 {
-	struct csv_reader *r;
-	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	struct stat sb;
+	struct csv_reader *r = xcalloc(1, sizeof *r);
 	*out = NULL;
-	if (fd < 0)
-		return cl_err_set(err, CL_EIO, "%s: %s", path, strerror(errno));
-	r = xcalloc(1, sizeof *r);
-	r->name = xstrdup(path);
-	r->fd = fd;
-	r->own_fd = fd != 0;
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
-		r->total = (uint64_t)sb.st_size;
-#ifdef POSIX_FADV_SEQUENTIAL
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-	r->buf = xmalloc(CSV_BUF);
-	r->p = r->end = r->buf;
+	if (rwin_open(&r->w, path, 1, err)) {
+		free(r);
+		return -1;
+	}
 	init_common(r, opts);
 	*out = r;
 	return 0;
@@ -147,15 +95,8 @@ struct csv_reader *csv_open_mem(const char *name, const char *data, size_t len,
                                 const struct csv_opts *opts)
 {
 	struct csv_reader *r = xcalloc(1, sizeof *r);
-	r->name = xstrdup(name);
-	r->fd = -1;
-	r->mem = xmalloc(len + 1);
-	memcpy(r->mem, data, len);
-	r->memlen = len;
-	r->total = len;
+	rwin_open_mem(&r->w, name, data, len, opts ? opts->mem_chunk : 0);
 	init_common(r, opts);
-	r->buf = r->p = r->mem;
-	r->end = r->mem + (r->chunk && r->chunk < len ? r->chunk : len);
 	return r;
 }
 
@@ -163,12 +104,7 @@ void csv_close(struct csv_reader *r)
 {
 	if (!r)
 		return;
-	if (r->own_fd && r->fd >= 0)
-		close(r->fd);
-	if (r->fd >= 0)
-		free(r->buf);
-	free(r->mem);
-	free(r->name);
+	rwin_close(&r->w);
 	free(r->rec);
 	free(r->f);
 	free(r->out);
@@ -178,17 +114,8 @@ void csv_close(struct csv_reader *r)
 
 int csv_rewind(struct csv_reader *r, struct cl_err *err)
 {
-	if (r->fd >= 0) {
-		if (lseek(r->fd, 0, SEEK_SET) < 0)
-			return cl_err_set(err, CL_EIO, "%s: cannot read twice (%s)", r->name,
-			                  strerror(errno));
-		r->p = r->end = r->buf;
-	} else {
-		r->buf = r->p = r->mem;
-		r->end = r->mem + (r->chunk && r->chunk < r->memlen ? r->chunk : r->memlen);
-	}
-	r->base_abs = 0;
-	r->eof = 0;
+	if (rwin_rewind(&r->w, err))
+		return -1;
 	r->line = 1;
 	r->line_abs = 0;
 	r->prev_cr = 0;
@@ -197,10 +124,10 @@ int csv_rewind(struct csv_reader *r, struct cl_err *err)
 }
 
 long csv_record_line(const struct csv_reader *r) { return r->rec_line; }
-uint64_t csv_bytes_done(const struct csv_reader *r) { return ABS(r, r->p); }
-uint64_t csv_bytes_total(const struct csv_reader *r) { return r->total; }
+uint64_t csv_bytes_done(const struct csv_reader *r) { return ABS(r, r->w.p); }
+uint64_t csv_bytes_total(const struct csv_reader *r) { return r->w.total; }
 int csv_record_fixed(const struct csv_reader *r) { return r->fixed; }
-const char *csv_name(const struct csv_reader *r) { return r->name; }
+const char *csv_name(const struct csv_reader *r) { return r->w.name; }
 
 size_t csv_utf8_bad(const char *s, size_t n)
 {
@@ -265,7 +192,7 @@ static int err_at(struct csv_reader *r, struct cl_err *err, long line, uint64_t 
 		else
 			snprintf(field, sizeof field, " in field %zu", fi + 1);
 	}
-	return cl_err_set(err, CL_EINVAL, "%s:%ld:%llu: %s%s", r->name, line,
+	return cl_err_set(err, CL_EINVAL, "%s:%ld:%llu: %s%s", r->w.name, line,
 	                  (unsigned long long)(abs - line_abs + 1), what, field);
 }
 
@@ -323,73 +250,73 @@ static int parse_record(struct csv_reader *r, struct cl_err *err)
 	r->nf = 0;
 	if (!r->started) {
 		r->started = 1;
-		if (r->p == r->end && fill(r, err) < 0)
+		if (r->w.p == r->w.end && fill(r, err) < 0)
 			return -1;
 		/* nothing is consumed yet: widen the first window to three bytes */
-		while (r->end - r->p < 3 && !r->eof && r->p < r->end) {
-			if (r->fd < 0) {
-				char *memend = r->mem + r->memlen;
-				if (r->end >= memend)
+		while (r->w.end - r->w.p < 3 && !r->w.eof && r->w.p < r->w.end) {
+			if (r->w.fd < 0) {
+				char *memend = r->w.mem + r->w.memlen;
+				if (r->w.end >= memend)
 					break;
-				r->end = r->end + 3 > memend ? memend : r->end + 3;
+				r->w.end = r->w.end + 3 > memend ? memend : r->w.end + 3;
 			} else {
 				ssize_t n;
 				do
-					n = read(r->fd, r->end, CSV_BUF - (size_t)(r->end - r->buf));
+					n = read(r->w.fd, r->w.end, RWIN_BUF - (size_t)(r->w.end - r->w.buf));
 				while (n < 0 && errno == EINTR);
 				if (n < 0)
-					return cl_err_set(err, CL_EIO, "%s: %s", r->name, strerror(errno));
+					return cl_err_set(err, CL_EIO, "%s: %s", r->w.name, strerror(errno));
 				if (n == 0) {
-					r->eof = 1;
+					r->w.eof = 1;
 					break;
 				}
-				r->end += n;
+				r->w.end += n;
 			}
 		}
-		if (r->end - r->p >= 3 && memcmp(r->p, "\xEF\xBB\xBF", 3) == 0) {
-			r->p += 3;
+		if (r->w.end - r->w.p >= 3 && memcmp(r->w.p, "\xEF\xBB\xBF", 3) == 0) {
+			r->w.p += 3;
 			r->line_abs = 3;
 		}
 	}
 	/* skip blank lines between records */
 	for (;;) {
-		if (r->p == r->end) {
+		if (r->w.p == r->w.end) {
 			int n = fill(r, err);
 			if (n < 0)
 				return -1;
 			if (n == 0)
 				return 0;
 		}
-		if (*r->p == '\n') {
-			r->p++;
+		if (*r->w.p == '\n') {
+			r->w.p++;
 			r->line++;
-			r->line_abs = ABS(r, r->p);
-		} else if (*r->p == '\r') {
-			r->p++;
+			r->line_abs = ABS(r, r->w.p);
+		} else if (*r->w.p == '\r') {
+			r->w.p++;
 			r->line++;
-			if (r->p == r->end && fill(r, err) < 0)
+			if (r->w.p == r->w.end && fill(r, err) < 0)
 				return -1;
-			if (r->p < r->end && *r->p == '\n')
-				r->p++;
-			r->line_abs = ABS(r, r->p);
+			if (r->w.p < r->w.end && *r->w.p == '\n')
+				r->w.p++;
+			r->line_abs = ABS(r, r->w.p);
 		} else
 			break;
 	}
 	r->rec_line = r->line;
 	for (;;) {   /* one field per turn */
 		size_t off = r->rec_len;
-		uint64_t start_abs = ABS(r, r->p);
+		uint64_t start_abs = ABS(r, r->w.p);
 		long fline = r->line;
 		uint64_t fline_abs = r->line_abs;
 		int quoted = 0;
-		if (r->p == r->end && fill(r, err) < 0)
+		if (r->w.p == r->w.end && fill(r, err) < 0)
 			return -1;
-		if (r->p < r->end && *r->p == '"') {
+		if (r->w.p < r->w.end && *r->w.p == '"') {
 			quoted = 1;
-			r->p++;
+			r->w.p++;
 			r->prev_cr = 0;
 			for (;;) {
-				if (r->p == r->end) {
+				if (r->w.p == r->w.end) {
 					int n = fill(r, err);
 					if (n < 0)
 						return -1;
@@ -400,7 +327,7 @@ static int parse_record(struct csv_reader *r, struct cl_err *err)
 						              "unterminated quoted field (the quote opened here is never closed)");
 					}
 				}
-				char *q = r->p, *e = r->end;
+				char *q = r->w.p, *e = r->w.end;
 				while (q < e) {
 					char ch = *q;
 					if (ch == '"')
@@ -418,32 +345,32 @@ static int parse_record(struct csv_reader *r, struct cl_err *err)
 						r->prev_cr = 0;
 					q++;
 				}
-				rec_add(r, r->p, (size_t)(q - r->p));
-				r->p = q;
+				rec_add(r, r->w.p, (size_t)(q - r->w.p));
+				r->w.p = q;
 				if (q == e)
 					continue;
 				/* at a quote: doubled, or the end of the field */
-				r->p++;
-				if (r->p == r->end && fill(r, err) < 0)
+				r->w.p++;
+				if (r->w.p == r->w.end && fill(r, err) < 0)
 					return -1;
-				if (r->p < r->end && *r->p == '"') {
+				if (r->w.p < r->w.end && *r->w.p == '"') {
 					rec_add(r, "\"", 1);
-					r->p++;
+					r->w.p++;
 					r->prev_cr = 0;
 					continue;
 				}
 				break;
 			}
-			if (r->p < r->end && !cls[(unsigned char)*r->p]) {
+			if (r->w.p < r->w.end && !cls[(unsigned char)*r->w.p]) {
 				if (!r->lenient) {
 					char msg[128];
-					unsigned char ch = (unsigned char)*r->p;
+					unsigned char ch = (unsigned char)*r->w.p;
 					if (ch >= 0x20 && ch < 0x7f)
 						snprintf(msg, sizeof msg, "unexpected '%c' after a closing quote "
 						         "(a quote inside a quoted field must be doubled)", ch);
 					else
 						snprintf(msg, sizeof msg, "unexpected byte 0x%02x after a closing quote", ch);
-					return err_at(r, err, r->line, r->line_abs, ABS(r, r->p), r->nf, msg);
+					return err_at(r, err, r->line, r->line_abs, ABS(r, r->w.p), r->nf, msg);
 				}
 				/* lenient: the rest up to the delimiter is kept as text */
 				goto unquoted;
@@ -451,11 +378,11 @@ static int parse_record(struct csv_reader *r, struct cl_err *err)
 		} else {
 unquoted:
 			for (;;) {
-				char *q = r->p, *e = r->end;
+				char *q = r->w.p, *e = r->w.end;
 				while (q < e && !cls[(unsigned char)*q])
 					q++;
-				rec_add(r, r->p, (size_t)(q - r->p));
-				r->p = q;
+				rec_add(r, r->w.p, (size_t)(q - r->w.p));
+				r->w.p = q;
 				if (q < e)
 					break;
 				int n = fill(r, err);
@@ -467,27 +394,27 @@ unquoted:
 		}
 		push_field(r, off, start_abs, fline, fline_abs, quoted);
 		/* after a field: delimiter, line end or end of input */
-		if (r->p == r->end) {
+		if (r->w.p == r->w.end) {
 			int n = fill(r, err);
 			if (n < 0)
 				return -1;
 			if (n == 0)
 				return 1;
 		}
-		char ch = *r->p;
+		char ch = *r->w.p;
 		if (ch == delim) {
-			r->p++;
+			r->w.p++;
 			continue;
 		}
-		r->p++;
+		r->w.p++;
 		r->line++;
 		if (ch == '\r') {
-			if (r->p == r->end && fill(r, err) < 0)
+			if (r->w.p == r->w.end && fill(r, err) < 0)
 				return -1;
-			if (r->p < r->end && *r->p == '\n')
-				r->p++;
+			if (r->w.p < r->w.end && *r->w.p == '\n')
+				r->w.p++;
 		}
-		r->line_abs = ABS(r, r->p);
+		r->line_abs = ABS(r, r->w.p);
 		return 1;
 	}
 }

@@ -2,6 +2,7 @@
  * small hand-written parser for the top-level object. */
 #include "core/jsonl.h"
 #include "core/csv.h"
+#include "core/readwin.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,21 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define JL_BUF (1u << 20)
-
 struct moff {
 	size_t key, key_len, val, val_len;
 	int    kind;
 };
 
 struct jsonl_reader {
-	char    *name;
-	int      fd;
-	char    *buf, *p, *end;
-	uint64_t base_abs, total;
-	int      eof;
-	char    *mem;
-	size_t   memlen;
+	struct read_window w; /* the input */
 	int      lenient;
 	long     line, rec_line;
 	struct sbuf ln;       /* the current line */
@@ -40,41 +33,17 @@ struct jsonl_reader {
 
 static int fill(struct jsonl_reader *r, struct cl_err *err)
 {
-	if (r->eof)
-		return 0;
-	r->base_abs += (uint64_t)(r->end - r->buf);
-	if (r->fd < 0) {
-		r->eof = 1;
-		r->p = r->end = r->buf;
-		return 0;
-	}
-	ssize_t n;
-	do
-		n = read(r->fd, r->buf, JL_BUF);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return cl_err_set(err, CL_EIO, "%s: %s", r->name, strerror(errno));
-	r->p = r->buf;
-	r->end = r->buf + n;
-	if (n == 0)
-		r->eof = 1;
-	return n > 0;
+	return rwin_fill(&r->w, err);
 }
 
 int jsonl_open(const char *path, int lenient, struct jsonl_reader **out, struct cl_err *err)
 {
-	struct stat sb;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	*out = NULL;
-	if (fd < 0)
-		return cl_err_set(err, CL_EIO, "%s: %s", path, strerror(errno));
 	struct jsonl_reader *r = xcalloc(1, sizeof *r);
-	r->name = xstrdup(path);
-	r->fd = fd;
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
-		r->total = (uint64_t)sb.st_size;
-	r->buf = xmalloc(JL_BUF);
-	r->p = r->end = r->buf;
+	*out = NULL;
+	if (rwin_open(&r->w, path, 0, err)) {
+		free(r);
+		return -1;
+	}
 	r->lenient = lenient;
 	*out = r;
 	return 0;
@@ -83,14 +52,7 @@ int jsonl_open(const char *path, int lenient, struct jsonl_reader **out, struct 
 struct jsonl_reader *jsonl_open_mem(const char *name, const char *data, size_t len, int lenient)
 {
 	struct jsonl_reader *r = xcalloc(1, sizeof *r);
-	r->name = xstrdup(name);
-	r->fd = -1;
-	r->mem = xmalloc(len + 1);
-	memcpy(r->mem, data, len);
-	r->memlen = len;
-	r->buf = r->p = r->mem;
-	r->end = r->mem + len;
-	r->total = len;
+	rwin_open_mem(&r->w, name, data, len, 0);
 	r->lenient = lenient;
 	return r;
 }
@@ -99,12 +61,7 @@ void jsonl_close(struct jsonl_reader *r)
 {
 	if (!r)
 		return;
-	if (r->fd >= 0) {
-		close(r->fd);
-		free(r->buf);
-	}
-	free(r->mem);
-	free(r->name);
+	rwin_close(&r->w);
 	sbuf_free(&r->ln);
 	sbuf_free(&r->fixed_ln);
 	sbuf_free(&r->dec);
@@ -115,16 +72,8 @@ void jsonl_close(struct jsonl_reader *r)
 
 int jsonl_rewind(struct jsonl_reader *r, struct cl_err *err)
 {
-	if (r->fd >= 0) {
-		if (lseek(r->fd, 0, SEEK_SET) < 0)
-			return cl_err_set(err, CL_EIO, "%s: cannot read twice (%s)", r->name, strerror(errno));
-		r->p = r->end = r->buf;
-	} else {
-		r->buf = r->p = r->mem;
-		r->end = r->mem + r->memlen;
-	}
-	r->base_abs = 0;
-	r->eof = 0;
+	if (rwin_rewind(&r->w, err))
+		return -1;
 	r->line = 0;
 	r->started = 0;
 	return 0;
@@ -133,9 +82,9 @@ int jsonl_rewind(struct jsonl_reader *r, struct cl_err *err)
 long jsonl_record_line(const struct jsonl_reader *r) { return r->rec_line; }
 uint64_t jsonl_bytes_done(const struct jsonl_reader *r)
 {
-	return r->base_abs + (uint64_t)(r->p - r->buf);
+	return rwin_abs(&r->w, r->w.p);
 }
-uint64_t jsonl_bytes_total(const struct jsonl_reader *r) { return r->total; }
+uint64_t jsonl_bytes_total(const struct jsonl_reader *r) { return r->w.total; }
 int jsonl_record_fixed(const struct jsonl_reader *r) { return r->fixed; }
 
 /* Next physical line into r->ln (without its line end): 1, 0 at end, -1 error. */
@@ -144,7 +93,7 @@ static int read_line(struct jsonl_reader *r, struct cl_err *err)
 	sbuf_reset(&r->ln);
 	int any = 0;
 	for (;;) {
-		if (r->p == r->end) {
+		if (r->w.p == r->w.end) {
 			int n = fill(r, err);
 			if (n < 0)
 				return -1;
@@ -152,14 +101,14 @@ static int read_line(struct jsonl_reader *r, struct cl_err *err)
 				break;
 		}
 		any = 1;
-		char *nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
+		char *nl = memchr(r->w.p, '\n', (size_t)(r->w.end - r->w.p));
 		if (nl) {
-			sbuf_add(&r->ln, r->p, (size_t)(nl - r->p));
-			r->p = nl + 1;
+			sbuf_add(&r->ln, r->w.p, (size_t)(nl - r->w.p));
+			r->w.p = nl + 1;
 			break;
 		}
-		sbuf_add(&r->ln, r->p, (size_t)(r->end - r->p));
-		r->p = r->end;
+		sbuf_add(&r->ln, r->w.p, (size_t)(r->w.end - r->w.p));
+		r->w.p = r->w.end;
 	}
 	if (!any)
 		return 0;
@@ -179,7 +128,7 @@ struct pstate {
 
 static int perr(struct pstate *ps, const char *what)
 {
-	return cl_err_set(ps->err, CL_EINVAL, "%s:%ld:%zu: %s", ps->r->name, ps->r->line,
+	return cl_err_set(ps->err, CL_EINVAL, "%s:%ld:%zu: %s", ps->r->w.name, ps->r->line,
 	                  (size_t)(ps->p - ps->s) + 1, what);
 }
 
@@ -456,7 +405,7 @@ int jsonl_next(struct jsonl_reader *r, const struct jsonl_member **members, size
 		if (bad != len) {
 			if (!r->lenient)
 				return cl_err_set(err, CL_EINVAL, "%s:%ld:%zu: invalid UTF-8 (byte 0x%02x)",
-				                  r->name, r->line, bad + 1, (unsigned char)s[bad]);
+				                  r->w.name, r->line, bad + 1, (unsigned char)s[bad]);
 			sbuf_reset(&r->fixed_ln);
 			csv_utf8_fix(&r->fixed_ln, s, len);
 			s = r->fixed_ln.buf;
