@@ -511,18 +511,32 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 
 /* ---- tables ------------------------------------------------------------------ */
 
+/* For a listing command whose one option is --json (argv[first] on): set
+ * *json and open the workspace. NULL after saying why, with *rc the exit
+ * status (2 for a usage error, else 1). */
+static struct workspace *listing_ws(struct cli *cli, const char *cmd, int argc, char **argv,
+                                    int first, int *json, int *rc)
+{
+	struct workspace *ws;
+	*json = 0;
+	for (int i = first; i < argc; i++) {
+		if (strcmp(argv[i], "--json") != 0) {
+			*rc = unknown_opt(cmd, argv[i]);
+			return NULL;
+		}
+		*json = 1;
+	}
+	if (!(ws = cli_workspace(cli, 0)))
+		*rc = 1;
+	return ws;
+}
+
 int cmd_tables(struct cli *cli, int argc, char **argv)
 {
-	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			json = 1;
-		else
-			return unknown_opt("tables", argv[i]);
-	}
-	struct workspace *ws = cli_workspace(cli, 0);
+	int json, rc;
+	struct workspace *ws = listing_ws(cli, "tables", argc, argv, 1, &json, &rc);
 	if (!ws)
-		return 1;
+		return rc;
 	struct ds_info *list;
 	size_t n;
 	struct cl_err err = {0};
@@ -1181,16 +1195,10 @@ static int segment_add_cmd(struct cli *cli, int argc, char **argv)
 
 static int segment_list_cmd(struct cli *cli, int argc, char **argv)
 {
-	int json = 0;
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			json = 1;
-		else
-			return unknown_opt("segment", argv[i]);
-	}
-	struct workspace *ws = cli_workspace(cli, 0);
+	int json, rc;
+	struct workspace *ws = listing_ws(cli, "segment", argc, argv, 2, &json, &rc);
 	if (!ws)
-		return 1;
+		return rc;
 	struct segment *list;
 	size_t n;
 	struct cl_err err = {0};
