@@ -158,18 +158,15 @@ static int has_instance(const struct cl_config *cfg, const char *name)
 	return 0;
 }
 
-/* Give each registered type that no instance uses (and whose name no
- * instance has) an instance of its own name with the type's defaults, so a
- * plugin's provider type works as `--provider NAME` without a config.json
- * entry. cfg owns the instances. */
+/* Give each registered type whose name no instance has an instance of that
+ * name with the type's defaults, so a plugin's provider type works as
+ * `--provider NAME` without a config.json entry (the built-in types always
+ * have theirs). cfg owns the instances. */
 static void add_type_instances(struct cl_config *cfg)
 {
 	const struct provider_type *t;
 	for (size_t i = 0; (t = provider_type_at(cfg->reg, i)); i++) {
-		int used = has_instance(cfg, t->name);
-		for (size_t j = 0; !used && j < cfg->nproviders; j++)
-			used = cfg->providers[j]->type == t;
-		if (used)
+		if (has_instance(cfg, t->name))
 			continue;
 		cfg->providers = xreallocarray(cfg->providers, cfg->nproviders + 1, sizeof *cfg->providers);
 		cfg->providers[cfg->nproviders++] = provider_new(t, t->name);

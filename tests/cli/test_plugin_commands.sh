@@ -52,6 +52,9 @@ cat > "$T/config/copylab/config.json" <<'CFG'
 CFG
 out=$("$C" generate --provider plain2 --prompt-text "Tea" --json) || fail "generate --provider plain2 exited $?"
 [ "$(echo "$out" | json 'd["provider"]')" = plain2 ] || fail "provider plain2 expected: $out"
+out=$("$C" generate --provider plainspeak --prompt-text "Tea" --json) \
+	|| fail "generate --provider plainspeak beside a configured plain2 exited $?"
+[ "$(echo "$out" | json 'd["provider"]')" = plainspeak ] || fail "provider plainspeak expected: $out"
 rm "$T/config/copylab/config.json"
 
 # ---- providers lists the plugin type's instance ----
