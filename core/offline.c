@@ -109,9 +109,9 @@ size_t offline_token_estimate(const char *text)
 {
 	size_t ascii = 0, cjk = 0, other = 0;
 	uint32_t cp;
-	for (size_t i = 0; text && text[i]; i += u8_next(text, i, &cp)) {
+	for (size_t i = 0, k; text && text[i]; i += k) {
+		k = u8_next(text, i, &cp);
 		if ((unsigned char)text[i] < 0x80) {
-			cp = (unsigned char)text[i];
 			ascii++;
 		} else if (is_cjk_cp(cp)) {
 			cjk++;
@@ -320,9 +320,8 @@ static int is_sms(const struct ctx *c)
 static int all_gsm7(const char *s)
 {
 	uint32_t cp;
-	for (size_t i = 0; s[i]; i += u8_next(s, i, &cp)) {
-		if ((unsigned char)s[i] < 0x80)
-			cp = (unsigned char)s[i];
+	for (size_t i = 0, k; s[i]; i += k) {
+		k = u8_next(s, i, &cp);
 		if (!ts_gsm7_septets(cp))
 			return 0;
 	}
@@ -346,9 +345,8 @@ static size_t measure(const struct ctx *c, const char *s, int gsm)
 {
 	size_t m = 0;
 	uint32_t cp;
-	for (size_t i = 0; s[i]; i += u8_next(s, i, &cp)) {
-		if ((unsigned char)s[i] < 0x80)
-			cp = (unsigned char)s[i];
+	for (size_t i = 0, k; s[i]; i += k) {
+		k = u8_next(s, i, &cp);
 		m += cp_cost(c, cp, gsm);
 	}
 	return m;
@@ -524,27 +522,32 @@ static char *short_name(const char *name, int zh)
 	if (zh) {
 		if (n <= 6)
 			return xstrdup(name);
+		/* A name with a dot keeps its first part: 凤凰单丛·蜜兰香 -> 凤凰单丛. */
+		const char *dot = strstr(name, "·");
+		if (dot && dot > name && offline_utf8_len(dot) > 1) {
+			char *head = xstrndup(name, (size_t)(dot - name));
+			if (offline_utf8_len(head) >= 2)
+				return head;
+			free(head);
+		}
 		/* Keep the last four characters: 明前西湖龙井 -> 西湖龙井. */
 		size_t skip = n - 4, i = 0;
 		for (size_t k = 0; k < skip; k++)
 			i += u8_next(name, i, NULL);
 		return xstrdup(name + i);
 	}
-	if (n <= 18)
+	if (n <= 20)
 		return xstrdup(name);
+	/* The most trailing words that stay within 20 characters ("West Lake
+	 * Longjing", "Dancong Honey Orchid"), at least the last word. */
 	const char *sp = strrchr(name, ' ');
 	if (!sp)
 		return xstrdup(name);
-	/* The last word, or the last two when the last is short. */
-	const char *p = sp;
-	if (strlen(sp + 1) < 6) {
-		const char *q = p;
-		while (q > name && q[-1] != ' ')
-			q--;
-		if (q > name)
-			return xstrdup(q);
-	}
-	return xstrdup(sp + 1);
+	const char *best = sp + 1;
+	for (const char *q = sp; q > name; q--)
+		if (q[-1] == ' ' && strlen(q) <= 20)
+			best = q;
+	return xstrdup(best);
 }
 
 /* The first quoted phrase of a prompt ("…", “…”, 「…」, 『…』, 《…》), used
@@ -574,9 +577,11 @@ static char *quoted_name(const char *prompt)
 static int has_cjk_text(const char *s)
 {
 	uint32_t cp;
-	for (size_t i = 0; s && s[i]; i += u8_next(s, i, &cp))
-		if ((unsigned char)s[i] >= 0x80 && is_cjk_cp(cp))
+	for (size_t i = 0, k; s && s[i]; i += k) {
+		k = u8_next(s, i, &cp);
+		if (is_cjk_cp(cp))
 			return 1;
+	}
 	return 0;
 }
 
@@ -793,12 +798,31 @@ struct sent {
 	int   kind;
 };
 
-enum { K_PLAIN, K_HOOK, K_CTA, K_OPTOUT, K_PREFIX, K_PROTECT, K_CLOSER };
+/* K_SIGN: a sentence naming the brand (sign-off, brand CTA): always kept. */
+enum { K_PLAIN, K_HOOK, K_CTA, K_OPTOUT, K_PREFIX, K_PROTECT, K_CLOSER, K_SIGN };
 
 struct sents {
 	struct sent *s;
 	size_t       n;
 };
+
+/* True if `in` already says `part` ("Order today while stock lasts." holds
+ * "Order today."): part without its final punctuation is inside in. */
+static int says_within(const char *in, const char *part)
+{
+	size_t n = strlen(part);
+	while (n && strchr(".!?: ", part[n - 1]))
+		n--;
+	while (n >= 3 && (!strncmp(part + n - 3, "。", 3) || !strncmp(part + n - 3, "！", 3) ||
+	                  !strncmp(part + n - 3, "？", 3)))
+		n -= 3;
+	if (n < 6)
+		return 0;
+	char *p = xstrndup(part, n);
+	int r = strstr(in, p) != NULL;
+	free(p);
+	return r;
+}
 
 static void sents_add(struct sents *ss, char *text, int prio, int kind)
 {
@@ -809,7 +833,10 @@ static void sents_add(struct sents *ss, char *text, int prio, int kind)
 		return;
 	}
 	for (size_t i = 0; i < ss->n; i++)
-		if (strcmp(ss->s[i].text, text) == 0) {   /* never say it twice */
+		if (strcmp(ss->s[i].text, text) == 0 ||
+		    (kind != K_PROTECT && ss->s[i].kind != K_PROTECT &&
+		     (says_within(ss->s[i].text, text) || says_within(text, ss->s[i].text)))) {
+			/* never say it twice */
 			free(text);
 			return;
 		}
@@ -891,7 +918,8 @@ static char *sents_fit(const struct ctx *c, struct sents *ss, size_t limit)
 	size_t li = (size_t)-1, ll = 0;
 	for (size_t i = 0; i < ss->n; i++) {
 		size_t l = offline_utf8_len(ss->s[i].text);
-		if (ss->s[i].kind != K_OPTOUT && ss->s[i].kind != K_PREFIX && l > ll) {
+		if (ss->s[i].kind != K_OPTOUT && ss->s[i].kind != K_PREFIX && ss->s[i].kind != K_SIGN &&
+		    l > ll) {
 			ll = l;
 			li = i;
 		}
@@ -921,8 +949,8 @@ static void split_sents(const char *text, struct sents *ss)
 		int end = 0;
 		if ((cp == '.' || cp == '!' || cp == '?') && (text[i + 1] == ' ' || !text[i + 1]))
 			end = 1;
-		if (cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == 0xFF1B || cp == 0x3011 ||
-		    cp == 0xFF5C)
+		/* 。！？；】 end a sentence; ｜ does not: it joins the parts of one line. */
+		if (cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == 0xFF1B || cp == 0x3011)
 			end = 1;
 		i += k;
 		if (end) {
@@ -1009,12 +1037,25 @@ static char *cta_sentence(struct ctx *c, size_t limit)
 	return s;
 }
 
+static char *pick_benefit_within(struct ctx *c, int mode, const char *salt, size_t limit)
+{
+	char *s = pick(c, sect(c, "benefits"), salt, mode, limit);
+	if (s && !fits(c, s, limit)) {
+		char *g = pick(c, sect(c, "generic_benefits"), salt, mode, limit);
+		if (g && fits(c, g, limit)) {
+			free(s);
+			return g;
+		}
+		free(g);
+	}
+	if (!s)
+		s = pick(c, sect(c, "generic_benefits"), salt, mode, limit);
+	return s;
+}
+
 static char *pick_benefit(struct ctx *c, int mode, const char *salt)
 {
-	char *s = pick(c, sect(c, "benefits"), salt, mode, 0);
-	if (!s)
-		s = pick(c, sect(c, "generic_benefits"), salt, mode, 0);
-	return s;
+	return pick_benefit_within(c, mode, salt, 0);
 }
 
 static char *offer_sentence(struct ctx *c)
@@ -1031,11 +1072,26 @@ static char *hashtags(struct ctx *c, int n)
 	int added = 0;
 	int size = cJSON_GetArraySize(arr);
 	int start = (int)rnd(c, (uint64_t)(size ? size : 1));
+	/* The brand's own tag leads. */
+	if (c->v[V_BRANDTAG]) {
+		if (c->zh)
+			sbuf_addf(&sb, "#%s#", c->v[V_BRANDTAG]);
+		else
+			sbuf_addf(&sb, "#%s", c->v[V_BRANDTAG]);
+		added++;
+	}
 	for (int k = 0; k < size && added < n; k++) {
-		char *h = expand(c, cJSON_GetStringValue(cJSON_GetArrayItem(arr, (start + k) % size)));
+		const char *ph = cJSON_GetStringValue(cJSON_GetArrayItem(arr, (start + k) % size));
+		if (!ph || strstr(ph, "{brandtag}"))
+			continue;
+		/* A Latin category ("green") makes no tag in Chinese copy. */
+		if (c->zh && strstr(ph, "{category}") && c->v[V_CATEGORY] &&
+		    !has_cjk_text(c->v[V_CATEGORY]))
+			continue;
+		char *h = expand(c, ph);
 		if (!h)
 			continue;
-		if (strchr(h, ' ')) {          /* multi-word categories make poor tags */
+		if (strchr(h, ' ') || strstr(sbuf_str(&sb), h)) {   /* multi-word categories make poor tags */
 			free(h);
 			continue;
 		}
@@ -1048,9 +1104,37 @@ static char *hashtags(struct ctx *c, int n)
 	return sbuf_detach(&sb);
 }
 
+/* A sentence naming the brand: from list `name` of the phrasebook (an
+ * array, or an object of arrays by channel); NULL when no brand is known. */
+static char *brand_sentence(struct ctx *c, const char *name)
+{
+	const cJSON *l = sect(c, name);
+	if (cJSON_IsObject(l))
+		l = cJSON_GetObjectItem(l, c->channel);
+	if (!c->v[V_BRAND] || !l)
+		return NULL;
+	return pick(c, l, name, PICK_RAND, 0);
+}
+
+/* The call to action of a body: one naming the brand where the phrasebook
+ * has them for the channel, else the channel's plain one. With a separate
+ * CTA field, a short brand line instead. kind/prio receive how to keep it. */
+static char *body_cta(struct ctx *c, unsigned have, int *kind)
+{
+	char *s;
+	*kind = K_SIGN;
+	if (have & (1u << F_CTA))
+		return brand_sentence(c, "brand_line");
+	if ((s = brand_sentence(c, "brand_cta")) != NULL)
+		return s;
+	*kind = K_CTA;
+	return cta_sentence(c, 0);
+}
+
 /* The body-like field of a channel, assembled from sentences. */
 static char *compose_body(struct ctx *c, const char *field, size_t limit, unsigned have)
 {
+	int bk;
 	struct sents ss = { NULL, 0 };
 	char *hook = pick(c, sect2(c, "hooks", c->tone), "hook", PICK_ROT, 0);
 	int urgent = strcmp(c->tone, "urgent") == 0;
@@ -1072,15 +1156,21 @@ static char *compose_body(struct ctx *c, const char *field, size_t limit, unsign
 		sents_add(&ss, b, 1, K_HOOK);
 		if (urgent)
 			sents_add(&ss, pick(c, sect(c, "urgency"), "urg", PICK_RAND, 0), 3, K_PLAIN);
-		if (!(have & (1u << F_CTA)))
-			sents_add(&ss, cta_sentence(c, 0), 2, K_CTA);
+		char *bc = body_cta(c, have, &bk);
+		sents_add(&ss, bc, bk == K_SIGN ? 1 : 2, bk);
 		free(hook);
 	} else if (chan_is(c, "search-ad")) {
-		char *b = pick_benefit(c, PICK_ROT, "sb");
+		/* The brand's line first, so the benefit is chosen to fit beside it. */
+		char *bc = body_cta(c, have, &bk);
+		size_t room = limit;
+		if (bc && limit) {
+			size_t bl = measure(c, bc, 0) + 1;
+			room = bl + 10 < limit ? limit - bl : limit;
+		}
+		char *b = pick_benefit_within(c, PICK_ROT, "sb", room);
 		sents_add(&ss, b, 1, K_HOOK);
 		sents_add(&ss, offer_sentence(c), 2, K_PLAIN);
-		if (!(have & (1u << F_CTA)))
-			sents_add(&ss, cta_sentence(c, 0), 2, K_CTA);
+		sents_add(&ss, bc, bk == K_SIGN ? 1 : 2, bk);
 		free(hook);
 	} else if (chan_is(c, "social")) {
 		sents_add(&ss, hook, 1, K_HOOK);
@@ -1090,8 +1180,8 @@ static char *compose_body(struct ctx *c, const char *field, size_t limit, unsign
 			sents_add(&ss, pick(c, sect(c, "proof"), "proof", PICK_RAND, 0), 4, K_PLAIN);
 		if (urgent)
 			sents_add(&ss, pick(c, sect(c, "urgency"), "urg", PICK_RAND, 0), 3, K_PLAIN);
-		if (!(have & (1u << F_CTA)))
-			sents_add(&ss, cta_sentence(c, 0), 1, K_CTA);
+		char *bc = body_cta(c, have, &bk);
+		sents_add(&ss, bc, 1, bk);
 		if (!(have & (1u << F_HASHTAGS)))
 			sents_add(&ss, hashtags(c, 2 + (int)rnd(c, 2)), 5, K_PLAIN);
 	} else {
@@ -1110,8 +1200,11 @@ static char *compose_body(struct ctx *c, const char *field, size_t limit, unsign
 		if (!(have & (1u << F_CTA)))
 			sents_add(&ss, cta_sentence(c, 0), 2, K_CTA);
 		sents_add(&ss, pick(c, sect2(c, "closers", c->tone), "close", PICK_RAND, 0), 6, K_PLAIN);
+		/* Signed by the brand, as a good e-mail or page is. */
+		sents_add(&ss, brand_sentence(c, "signoff"), 1, K_SIGN);
 	}
 	(void)field;
+	(void)bk;
 	char *out = sents_fit(c, &ss, limit);
 	sents_free(&ss);
 	return out;
@@ -1211,6 +1304,31 @@ static int is_closer(const struct ctx *c, const char *s)
 	return 0;
 }
 
+/* True if s names the product, its short name, the brand or one of the
+ * phrasebook's core words (what the copy is about): a line must keep one. */
+static int names_product(const struct ctx *c, const char *s)
+{
+	if ((c->v[V_PRODUCT] && strstr(s, c->v[V_PRODUCT])) ||
+	    (c->v[V_SHORT] && strstr(s, c->v[V_SHORT])))
+		return 1;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, sect(c, "core_words"))
+		if (cJSON_IsString(e) && *e->valuestring && strcasestr(s, e->valuestring))
+			return 1;
+	return 0;
+}
+
+static int has_core(const struct ctx *c, const char *s)
+{
+	if (names_product(c, s) || (c->v[V_BRAND] && strstr(s, c->v[V_BRAND])))
+		return 1;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, sect(c, "core_words"))
+		if (cJSON_IsString(e) && *e->valuestring && strcasestr(s, e->valuestring))
+			return 1;
+	return 0;
+}
+
 static void classify_sents(const struct ctx *c, struct sents *ss)
 {
 	const char *optout = optout_text(c);
@@ -1223,6 +1341,9 @@ static void classify_sents(const struct ctx *c, struct sents *ss)
 		                      (ss->n > 1 && s->text[strlen(s->text) - 1] == ':'))) {
 			s->kind = K_PREFIX;
 			s->prio = 2;
+		} else if (c->v[V_BRAND] && strstr(s->text, c->v[V_BRAND])) {
+			s->kind = K_SIGN;     /* the sign-off or brand CTA stays */
+			s->prio = 1;
 		} else if (cta_like(c, s->text)) {
 			s->kind = K_CTA;
 			s->prio = 2;
@@ -1231,6 +1352,16 @@ static void classify_sents(const struct ctx *c, struct sents *ss)
 		} else if (s->prio == 3 && (i == 0 || (i == 1 && ss->s[0].kind == K_PREFIX))) {
 			s->kind = K_HOOK;
 			s->prio = 1;
+		}
+	}
+	/* The sentence that names the product is the hook too, even when a
+	 * personal or proof line came first: it is never dropped. */
+	for (size_t i = 0; i < ss->n && i < 4; i++) {
+		struct sent *s = &ss->s[i];
+		if ((s->kind == K_PLAIN || s->kind == K_HOOK) && names_product(c, s->text)) {
+			s->kind = K_HOOK;
+			s->prio = 1;
+			break;
 		}
 	}
 }
@@ -1257,7 +1388,7 @@ static size_t where_insert_before_tail(const struct sents *ss)
 {
 	size_t at = ss->n;
 	while (at > 0 && (ss->s[at - 1].kind == K_CTA || ss->s[at - 1].kind == K_OPTOUT ||
-	                  ss->s[at - 1].kind == K_CLOSER))
+	                  ss->s[at - 1].kind == K_CLOSER || ss->s[at - 1].kind == K_SIGN))
 		at--;
 	if (at == 0 && ss->n)
 		at = ss->n;
@@ -1272,6 +1403,16 @@ static size_t after_hook(const struct sents *ss)
 	return at < ss->n ? at + 1 : at;
 }
 
+/* Join a head and a tail of running text with the separator sents_join uses. */
+static char *join2(const char *head, const char *tail)
+{
+	if (!*head)
+		return xstrdup(tail);
+	if (!*tail)
+		return xstrdup(head);
+	return xasprintf("%s%s%s", head, ends_cjk(head) ? "" : " ", tail);
+}
+
 static char *shorten_text(const struct ctx *c, const char *text, size_t limit, int hard)
 {
 	size_t orig = offline_utf8_len(text);
@@ -1280,8 +1421,8 @@ static char *shorten_text(const struct ctx *c, const char *text, size_t limit, i
 	struct sents ss;
 	split_sents(text, &ss);
 	classify_sents(c, &ss);
-	/* Drop sentences that aren't the hook, the CTA or the opt-out, longest
-	 * first, down to about two thirds of the length. */
+	/* Drop sentences that aren't the hook, the CTA, the brand's line or the
+	 * opt-out, longest first, down to about two thirds of the length. */
 	for (;;) {
 		char *j = sents_join(&ss);
 		size_t len = offline_utf8_len(j);
@@ -1302,17 +1443,26 @@ static char *shorten_text(const struct ctx *c, const char *text, size_t limit, i
 			break;
 		sents_remove(&ss, worst);
 	}
-	char *j = sents_join(&ss);
+	/* The tail (call to action, the brand's sign-off, the opt-out) is kept
+	 * whole; any clause cut below works on the head. */
+	size_t h = ss.n;
+	while (h > 1 && (ss.s[h - 1].kind == K_SIGN || ss.s[h - 1].kind == K_OPTOUT ||
+	                 ss.s[h - 1].kind == K_CTA))
+		h--;
+	struct sents head_ss = { ss.s, h }, tail_ss = { ss.s + h, ss.n - h };
+	char *j = sents_join(&head_ss);
+	char *tail = sents_join(&tail_ss);
 	sents_free(&ss);
-	if (offline_utf8_len(j) * 10 > orig * 9) {
+	size_t tl = offline_utf8_len(tail) + (*tail ? 1 : 0);
+	if ((offline_utf8_len(j) + tl) * 10 > orig * 9) {
 		char *f = remove_fillers(c, j);
 		free(j);
 		j = f;
 	}
 	size_t len = offline_utf8_len(j);
-	if (len * 10 > orig * 9) {
-		/* One long sentence: keep its first clause when that is substantial,
-		 * else cut to three quarters. */
+	if ((len + tl) * 10 > orig * 9 && len > 4) {
+		/* One long sentence: keep its first clause when that is substantial
+		 * (and does not lose the brand), else cut to three quarters. */
 		static const char *const clause[] = { ", ", "; ", ": ", " — ", "，", "；", "：", NULL };
 		const char *best = NULL;
 		for (int i = 0; clause[i]; i++) {
@@ -1323,14 +1473,17 @@ static char *shorten_text(const struct ctx *c, const char *text, size_t limit, i
 		char *r = NULL;
 		if (best && offline_utf8_len(best) * 10 < len * 7 && (size_t)(best - j) > 6) {
 			char *head = xstrndup(j, (size_t)(best - j));
-			r = xasprintf("%s%s", head, c->zh ? "。" : ".");
+			/* Not when the clause left would lose the brand or what the copy is about. */
+			if (!(c->v[V_BRAND] && strstr(j, c->v[V_BRAND]) && !strstr(head, c->v[V_BRAND])) &&
+			    !(names_product(c, j) && !names_product(c, head)))
+				r = xasprintf("%s%s", head, c->zh ? "。" : ".");
 			free(head);
 		}
-		if ((!r || offline_utf8_len(r) >= orig) && !hard) {
+		if ((!r || offline_utf8_len(r) >= len) && !hard) {
 			/* A short line with no clause to drop stays as it is. */
 			free(r);
 			r = xstrdup(j);
-		} else if (!r || offline_utf8_len(r) >= orig) {
+		} else if (!r || offline_utf8_len(r) >= len) {
 			free(r);
 			/* Three quarters of the characters, whatever the channel. */
 			struct ctx tmp = *c;
@@ -1346,12 +1499,236 @@ static char *shorten_text(const struct ctx *c, const char *text, size_t limit, i
 		free(j);
 		j = r;
 	}
+	char *all = join2(j, tail);
+	free(j);
+	free(tail);
+	j = all;
 	if (!fits(c, j, limit)) {
 		char *t = cut(c, j, limit, 1);
 		free(j);
 		j = t;
 	}
 	return j;
+}
+
+/* ---- one-line fields (subject, title, headline) ---- */
+
+/* Separators between the parts of a line: "仅限今天｜明前西湖龙井", "Last chance: X". */
+static const char *const line_seps[] = { "：", "｜", "！", "？", " | ", ": ", "! ", "? ", " — ",
+                                         NULL };
+
+/* s without trailing spaces and separators ("仅限今天｜" -> "仅限今天"). New. */
+static char *tidy_end(const char *s)
+{
+	static const char *const tails[] = { "：", "｜", "，", "、", "；", "——", "—", ":", ",", "|",
+	                                     ";", "-", " ", NULL };
+	size_t n = strlen(s);
+	for (int again = 1; again && n;) {
+		again = 0;
+		for (int i = 0; tails[i]; i++) {
+			size_t tl = strlen(tails[i]);
+			if (n >= tl && strncmp(s + n - tl, tails[i], tl) == 0) {
+				n -= tl;
+				again = 1;
+			}
+		}
+	}
+	while (*s == ' ' && n) {
+		s++;
+		n--;
+	}
+	return xstrndup(s, n);
+}
+
+/* True if the line ends in a separator or a full stop (a line is not a sentence). */
+static int line_ends_badly(const char *s)
+{
+	char *t = tidy_end(s);
+	int bad = strcmp(t, s) != 0;
+	free(t);
+	size_t n = strlen(s);
+	return bad || (n >= 3 && strcmp(s + n - 3, "。") == 0) || (n && s[n - 1] == '.' &&
+	                                                         (n < 3 || strcmp(s + n - 3, "...")));
+}
+
+/* Split a line into parts, each with its separator. Returns the count. */
+static size_t line_parts(const char *s, char **parts, size_t max)
+{
+	size_t n = 0;
+	const char *p = s;
+	while (*p && n < max) {
+		const char *best = NULL;
+		size_t bl = 0;
+		for (int i = 0; line_seps[i]; i++) {
+			const char *q = strstr(p, line_seps[i]);
+			if (q && q > p && (!best || q < best)) {
+				best = q;
+				bl = strlen(line_seps[i]);
+			}
+		}
+		if (!best || n + 1 == max) {
+			parts[n++] = xstrdup(p);
+			break;
+		}
+		parts[n++] = xstrndup(p, (size_t)(best + bl - p));
+		p = best + bl;
+	}
+	return n;
+}
+
+/* Replace the first `from` in s by `to`. New, or NULL when absent. */
+static char *replace1(const char *s, const char *from, const char *to)
+{
+	const char *p = from && *from ? strstr(s, from) : NULL;
+	if (!p)
+		return NULL;
+	return xasprintf("%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+}
+
+/* True if s opens with one of the phrasebook's line prefixes (urgency,
+ * personal); *plen gets its byte length. */
+static int line_prefix(const struct ctx *c, const char *s, size_t *plen)
+{
+	static const char *const lists[] = { "urgency_prefix", "personal_prefix", NULL };
+	for (int l = 0; lists[l]; l++) {
+		const cJSON *e;
+		cJSON_ArrayForEach(e, sect(c, lists[l])) {
+			char *x = cJSON_IsString(e) ? expand(c, e->valuestring) : NULL;
+			if (x && *x && strncmp(s, x, strlen(x)) == 0) {
+				*plen = strlen(x);
+				free(x);
+				return 1;
+			}
+			free(x);
+		}
+	}
+	return 0;
+}
+
+/* A good shorter line: shorter than the original, names what the copy is
+ * about, fits, and does not end in a separator. */
+static int line_ok(const struct ctx *c, const char *s, size_t orig, size_t limit)
+{
+	return *s && offline_utf8_len(s) < orig && has_core(c, s) && fits(c, s, limit) &&
+	       !line_ends_badly(s);
+}
+
+/* Shorten a subject, title or headline the way a copywriter would: drop
+ * filler words, then use the product's short name, then drop the least
+ * important part (one that does not name the product), else use a tighter
+ * line from the phrasebook; a prefix added by a mutation stays. The line
+ * keeps the product (or the brand, or a core word). New; the line as it is
+ * when nothing shorter is good. */
+static char *shorten_line(struct ctx *c, const char *text, size_t limit)
+{
+	size_t orig = offline_utf8_len(text);
+	size_t plen = 0;
+	char *r;
+	if (line_prefix(c, text, &plen) && text[plen]) {
+		/* Keep the prefix, shorten what follows it. */
+		char *rest = shorten_line(c, text + plen, 0);
+		r = xasprintf("%.*s%s", (int)plen, text, rest);
+		free(rest);
+		if (line_ok(c, r, orig, limit))
+			return r;
+		free(r);
+		return xstrdup(text);
+	}
+	r = remove_fillers(c, text);
+	if (line_ok(c, r, orig, limit))
+		return r;
+	free(r);
+	if (c->v[V_SHORT] && c->v[V_PRODUCT] && strcmp(c->v[V_SHORT], c->v[V_PRODUCT])) {
+		r = replace1(text, c->v[V_PRODUCT], c->v[V_SHORT]);
+		if (r && line_ok(c, r, orig, limit))
+			return r;
+		free(r);
+	}
+	/* Drop the longest part that does not carry the core, as long as what
+	 * is left is more than the bare product name. */
+	char *parts[8];
+	size_t np = line_parts(text, parts, 8);
+	char *best = NULL;
+	if (np > 1) {
+		size_t drop = (size_t)-1, dl = 0;
+		for (size_t i = 0; i < np; i++) {
+			char *t = tidy_end(parts[i]);
+			size_t l = offline_utf8_len(parts[i]);
+			if (!has_core(c, t) && l > dl) {
+				dl = l;
+				drop = i;
+			}
+			free(t);
+		}
+		if (drop != (size_t)-1) {
+			struct sbuf sb = SBUF_INIT;
+			for (size_t i = 0; i < np; i++)
+				if (i != drop)
+					sbuf_adds(&sb, parts[i]);
+			char *t = tidy_end(sbuf_str(&sb));
+			sbuf_free(&sb);
+			if (!c->zh && t[0] && islower((unsigned char)t[0]))
+				t[0] = (char)toupper((unsigned char)t[0]);
+			int bare = (c->v[V_PRODUCT] && !strcmp(t, c->v[V_PRODUCT])) ||
+			           (c->v[V_SHORT] && !strcmp(t, c->v[V_SHORT]));
+			if (line_ok(c, t, orig, limit) && !bare)
+				best = t;
+			else
+				free(t);
+		}
+	}
+	for (size_t i = 0; i < np; i++)
+		free(parts[i]);
+	if (best)
+		return best;
+	/* A tighter line from the phrasebook, the first from a seeded start that
+	 * is good. */
+	const cJSON *tl = sect(c, "short_lines");
+	int n = cJSON_GetArraySize(tl);
+	int start = (int)rnd(c, (uint64_t)(n > 0 ? n : 1));
+	for (int k = 0; k < n; k++) {
+		const char *ph = cJSON_GetStringValue(cJSON_GetArrayItem(tl, (start + k) % n));
+		for (int sh = 0; ph && sh < 2; sh++) {
+			int saved = c->use_short;
+			c->use_short = sh;
+			r = expand(c, ph);
+			c->use_short = saved;
+			if (r && line_ok(c, r, orig, limit) && strcmp(r, text))
+				return r;
+			free(r);
+		}
+	}
+	return xstrdup(text);
+}
+
+/* prefix + line, within limit: the line is shortened (never cut) to make
+ * room. NULL when even the shortened line does not fit. */
+static char *prefixed_line(struct ctx *c, const char *prefix, const char *line, size_t limit)
+{
+	char *cur = xstrdup(line);
+	for (int tries = 0; tries < 4; tries++) {
+		char *s = xasprintf("%s%s", prefix, cur);
+		if (fits(c, s, limit)) {
+			free(cur);
+			return s;
+		}
+		free(s);
+		char *t = shorten_line(c, cur, 0);
+		if (!strcmp(t, cur)) {
+			free(t);
+			break;
+		}
+		free(cur);
+		cur = t;
+	}
+	free(cur);
+	return NULL;
+}
+
+/* The stem of a prefix, without its separator ("仅限今天｜" -> "仅限今天"). New. */
+static char *prefix_stem(const char *p)
+{
+	return tidy_end(p);
 }
 
 /* Insert a sentence into text at a place chosen by where (0: after the
@@ -1379,19 +1756,6 @@ static char *insert_sentence(const struct ctx *c, const char *text, char *senten
 	char *j = sents_fit(c, &ss, limit);
 	sents_free(&ss);
 	return j;
-}
-
-static char *prefix_line(const struct ctx *c, const char *text, const char *prefix, size_t limit)
-{
-	if (!prefix || strstr(text, prefix))
-		return xstrdup(text);
-	char *s = xasprintf("%s%s", prefix, text);
-	if (!fits(c, s, limit)) {
-		char *t = cut(c, s, limit, 0);
-		free(s);
-		s = t;
-	}
-	return s;
 }
 
 enum { OP_SHORTEN = 1, OP_SHARPEN = 2, OP_URGENCY = 4, OP_PROOF = 8, OP_TONE = 16,
@@ -1511,13 +1875,16 @@ static void apply_op(struct ctx *c, unsigned op, cJSON *o, const char *const *fi
 			size_t lim = offline_field_limit(c->channel, fields[i], c->zh ? "zh" : "en");
 			const char *old = get_field(o, fields[i]);
 			size_t ol = offline_utf8_len(old);
+			int lk = field_kind(fields[i]);
 			before += ol;
-			if (ol > ll) {
+			if (ol > ll && lk != F_SUBJECT && lk != F_TITLE && lk != F_HEADLINE) {
 				ll = ol;
 				longest = i;
 			}
 			int k = field_kind(fields[i]);
-			char *s = shorten_text(c, old, lim, k == F_BODY || k == F_GENERIC);
+			char *s = k == F_SUBJECT || k == F_TITLE || k == F_HEADLINE
+			        ? shorten_line(c, old, lim)
+			        : shorten_text(c, old, lim, k == F_BODY || k == F_GENERIC);
 			after += offline_utf8_len(s);
 			put_field(o, fields[i], s);
 		}
@@ -1581,10 +1948,27 @@ static void apply_op(struct ctx *c, unsigned op, cJSON *o, const char *const *fi
 				free(u);
 		}
 		if (lf) {
-			char *p = pick(c, sect(c, "urgency_prefix"), "up", PICK_RAND, 0);
-			if (p && !in_list(sect(c, "urgency_prefix"), get_field(o, lf)))
-				put_field(o, lf, prefix_line(c, get_field(o, lf), p, llim));
-			free(p);
+			/* An urgent opener before the line, one it does not already say;
+			 * the line is shortened (never cut) to make room. */
+			const char *line = get_field(o, lf);
+			size_t plen = 0;
+			if (!line_prefix(c, line, &plen)) {
+				const cJSON *ul = sect(c, "urgency_prefix");
+				int n = cJSON_GetArraySize(ul);
+				int start = (int)rnd(c, (uint64_t)(n > 0 ? n : 1));
+				for (int k = 0; k < n; k++) {
+					char *p = expand(c, cJSON_GetStringValue(cJSON_GetArrayItem(ul, (start + k) % n)));
+					char *stem = p ? prefix_stem(p) : NULL;
+					char *l2 = p && stem && !strcasestr(line, stem) ? prefixed_line(c, p, line, llim)
+					                                                : NULL;
+					free(p);
+					free(stem);
+					if (l2) {
+						put_field(o, lf, l2);
+						break;
+					}
+				}
+			}
 		}
 		break;
 	}
@@ -1616,7 +2000,9 @@ static void apply_op(struct ctx *c, unsigned op, cJSON *o, const char *const *fi
 		}
 		if (lf) {
 			char *p = pick(c, sect(c, "personal_prefix"), "pp", PICK_RAND, 0);
-			char *line = p ? prefix_line(c, get_field(o, lf), p, llim) : NULL;
+			size_t plen = 0;
+			char *line = p && !line_prefix(c, get_field(o, lf), &plen)
+			           ? prefixed_line(c, p, get_field(o, lf), llim) : NULL;
 			if (line && strstr(line, c->v[V_AUDIENCE]))
 				put_field(o, lf, line);
 			else
@@ -1749,7 +2135,8 @@ int offline_compose(const struct offline_req *req, char **out_json, struct cl_er
 		char want[16];
 		if (req->new_tone && *req->new_tone) {
 			set_tone(&c, req->new_tone);
-		} else if (fb_tone[0] && strcmp(fb_tone, c.tone)) {
+		} else if (fb_tone[0]) {
+			/* "warmer" for warm copy: stay warm, compose afresh. */
 			set_tone(&c, fb_tone);
 		} else {
 			/* The next tone after the current one, by seed. */
