@@ -1139,11 +1139,12 @@ static char *compose_body(struct ctx *c, const char *field, size_t limit, unsign
 	char *hook = pick(c, sect2(c, "hooks", c->tone), "hook", PICK_ROT, 0);
 	int urgent = strcmp(c->tone, "urgent") == 0;
 	if (chan_is(c, "sms")) {
+		/* The sender's name is required of a marketing SMS: always kept. */
 		if (c->sms_prefix)
-			sents_add(&ss, xstrdup(c->sms_prefix), 2, K_PREFIX);
+			sents_add(&ss, xstrdup(c->sms_prefix), 1, K_PREFIX);
 		else if (c->v[V_BRAND])
 			sents_add(&ss, c->zh ? xasprintf("【%s】", c->v[V_BRAND])
-			                     : xasprintf("%s:", c->v[V_BRAND]), 2, K_PREFIX);
+			                     : xasprintf("%s:", c->v[V_BRAND]), 1, K_PREFIX);
 		sents_add(&ss, hook, 1, K_HOOK);
 		sents_add(&ss, offer_sentence(c), 3, K_PLAIN);
 		if (urgent || rnd(c, 3) == 0)

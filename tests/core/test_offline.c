@@ -321,6 +321,100 @@ static void test_mutations(void **state)
 	}
 }
 
+/* A one-line field (subject, title, headline) is a whole line: not empty,
+ * not ending in a separator or a full stop, naming the product (full or
+ * short name), the brand, or a core word of the phrasebook. */
+static void check_line(const char *lang, const char *what, const char *field, const char *line)
+{
+	static const char *const bad_end[] = { "：", "｜", "，", "、", "；", "。", ":", ",", "|", ";",
+	                                       "-", " ", NULL };
+	static const char *const core[2][8] = {
+		{ "West Lake Longjing", "Longjing", "Shanlan", "tea", "Tea", "harvest", NULL },
+		{ "明前西湖龙井", "西湖龙井", "山岚", "新茶", "好茶", "春茶", "明前", NULL },
+	};
+	int zh = strcmp(lang, "zh") == 0;
+	size_t n = strlen(line);
+	if (n == 0)
+		fail_msg("%s: %s is empty", what, field);
+	for (int i = 0; bad_end[i]; i++) {
+		size_t bl = strlen(bad_end[i]);
+		if (n >= bl && strcmp(line + n - bl, bad_end[i]) == 0 &&
+		    !(bad_end[i][0] == '.' && n >= 3 && strcmp(line + n - 3, "...") == 0))
+			fail_msg("%s: %s ends in '%s': %s", what, field, bad_end[i], line);
+	}
+	if (n && line[n - 1] == '.' && !(n >= 3 && strcmp(line + n - 3, "...") == 0))
+		fail_msg("%s: %s ends in a full stop: %s", what, field, line);
+	for (int i = 0; core[zh][i]; i++)
+		if (strstr(line, core[zh][i]))
+			return;
+	fail_msg("%s: %s no longer names the product: %s", what, field, line);
+}
+
+/* Every line field of a variant passes check_line; the whole copy names the
+ * brand (brand.json's required term) and makes no absolute claim. */
+static void check_variant(const char *lang, const char *what, const char *json)
+{
+	cJSON *o = cJSON_Parse(json);
+	assert_non_null(o);
+	const cJSON *f;
+	int brand = 0;
+	cJSON_ArrayForEach(f, o) {
+		const char *k = f->string, *v = f->valuestring;
+		if (!strcmp(k, "subject") || !strcmp(k, "title") || !strncmp(k, "headline", 8))
+			check_line(lang, what, k, v);
+		if (strstr(v, strcmp(lang, "zh") == 0 ? "山岚" : "Shanlan"))
+			brand = 1;
+		static const char *const absolute[] = { "最", "第一", "best", "Best", "guarantee",
+		                                        "Guarantee", "No.1", "#1", NULL };
+		for (int i = 0; absolute[i]; i++)
+			if (strstr(v, absolute[i]))
+				fail_msg("%s: %s makes an absolute claim ('%s'): %s", what, k, absolute[i], v);
+	}
+	if (!brand)
+		fail_msg("%s: the copy never names the brand: %s", what, json);
+	cJSON_Delete(o);
+}
+
+/* Three rounds of every operator, as iterate runs them: each round's line
+ * fields stay whole lines naming the product, the brand stays, limits hold,
+ * and shorten still shortens. */
+static void test_rounds_keep_product_and_brand(void **state)
+{
+	static const enum offline_mutation ops[] = {
+		OFFLINE_MUT_SHORTEN, OFFLINE_MUT_ADD_URGENCY, OFFLINE_MUT_PERSONALISE,
+		OFFLINE_MUT_SHARPEN_CTA, OFFLINE_MUT_ADD_PROOF, OFFLINE_MUT_CHANGE_TONE,
+	};
+	static const char *const feedback[] = {
+		NULL, "更温暖一些，主题再短一点，突出明前的新鲜", "加一点紧迫感：限量、本周截止",
+		"warmer, and a shorter subject", "more urgent: limited, ends this week",
+	};
+	char what[160];
+	for (size_t l = 0; l < 2; l++)
+		for (size_t c = 0; c < 6; c++)
+			for (size_t t = 0; t < 5; t++)
+				for (int v = 0; v < 4; v++) {
+					char *cur = compose(langs[l], channels[c], tones[t], v, 5);
+					snprintf(what, sizeof what, "%s/%s/%s/%d", langs[l], channels[c], tones[t], v);
+					check_variant(langs[l], what, cur);
+					for (int round = 0; round < 3; round++) {
+						enum offline_mutation m = ops[(size_t)(v + round * 2 + (int)t) % 6];
+						const char *fb = feedback[(size_t)(v + round) % 5];
+						if (fb && (l == 0) != (fb[0] < 0x7f && fb[0] > 0))
+							fb = NULL;   /* feedback in the copy's language */
+						char *next = mutate(langs[l], channels[c], cur, m, v + round, fb, NULL);
+						snprintf(what, sizeof what, "%s/%s/%s/%d round %d %s%s%s", langs[l],
+						         channels[c], tones[t], v, round + 2, offline_mutation_name(m),
+						         fb ? " + " : "", fb ? fb : "");
+						check_variant(langs[l], what, next);
+						if (m == OFFLINE_MUT_SHORTEN && !fb && total_len(next) >= total_len(cur))
+							fail_msg("%s: shorten did not shorten:\n%s\n%s", what, cur, next);
+						free(cur);
+						cur = next;
+					}
+					free(cur);
+				}
+}
+
 static void test_mutation_errors_and_names(void **state)
 {
 	struct cl_err err = {0};
@@ -426,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_variety_and_limits),
 		cmocka_unit_test(test_language_and_fields),
 		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_rounds_keep_product_and_brand),
 		cmocka_unit_test(test_mutation_errors_and_names),
 		cmocka_unit_test(test_tokens_and_limits),
 		cmocka_unit_test(test_brand_guide),
