@@ -1113,7 +1113,8 @@ static char *brand_sentence(struct ctx *c, const char *name)
 		l = cJSON_GetObjectItem(l, c->channel);
 	if (!c->v[V_BRAND] || !l)
 		return NULL;
-	return pick(c, l, name, PICK_RAND, 0);
+	/* By rotation, so neighbouring variants sign differently. */
+	return pick(c, l, name, PICK_ROT, 0);
 }
 
 /* The call to action of a body: one naming the brand where the phrasebook
