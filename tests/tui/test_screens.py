@@ -84,7 +84,9 @@ try:
     # History: no one-cell sparkline for a rate that only round 1 has
     t.keys("5")
     s = t.wait("best composite by round", what="History")
-    check(s is not None and "observed rate: round 1 only" in s and "R1 0.878 (rate 4.25%)" in s,
+    # The round-1 score depends on the offline copy, so match its shape, not its value.
+    check(s is not None and "observed rate: round 1 only" in s
+          and re.search(r"R1 \d\.\d{3} \(rate 4\.25%\)", s) is not None,
           "the History title names the one round with an observed rate", s)
 
     # Prompt: the footer says what g uses; the terminal cursor sits on the insertion point
