@@ -36,6 +36,21 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double *ou
 void cli_catch_interrupt(void);
 volatile int *cli_interrupt_flag(void);
 
+struct cl_config;
+struct plugin_host;
+/* The provider configuration, with plugin provider types when needed:
+ * config.json names one (plugin_config_load), want (a --provider name, may be
+ * NULL) is no configured instance, or all is set (list everything). A plugin
+ * provider type then also gets an instance of its own name. Respects
+ * $COPYLAB_NO_PLUGINS. *host is NULL when no plugin was loaded. 0, or 1 after
+ * printing why. Free both with cli_config_free. */
+int cli_config_load(const char *want, int all, struct plugin_host **host, struct cl_config **cfg);
+/* cli_plugin_warnings(host), then config_free(cfg), then plugin_host_free(host). */
+void cli_config_free(struct cl_config *cfg, struct plugin_host *host);
+/* "copylab: warning: plugin 'x' is disabled: ..." on stderr for each plugin
+ * that was refused, failed or disabled (plugin_host_problems); host may be NULL. */
+void cli_plugin_warnings(const struct plugin_host *host);
+
 #define CMD(name, usage, summary) int cmd_##name(struct cli *cli, int argc, char **argv);
 #include "cli/commands.def"
 #undef CMD

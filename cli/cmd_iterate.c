@@ -92,13 +92,18 @@ int cmd_iterate(struct cli *cli, int argc, char **argv)
 		return cli_fail(&err);
 	long long new_run = 0;
 	size_t scored = 0;
-	if (config_load(NULL, &cfg, &err) || iterate_run_round(ws, cfg, &w, &o, &new_run, &err) ||
+	struct plugin_host *host = NULL;
+	if (cli_config_load(o.provider, 0, &host, &cfg)) {
+		iter_winners_clear(&w);
+		return 1;
+	}
+	if (iterate_run_round(ws, cfg, &w, &o, &new_run, &err) ||
 	    wf_score_run(ws, new_run, &scored, &err)) {
-		config_free(cfg);
+		cli_config_free(cfg, host);
 		iter_winners_clear(&w);
 		return cli_fail(&err);
 	}
-	config_free(cfg);
+	cli_config_free(cfg, host);
 	if (json) {
 		cJSON *j = cJSON_CreateObject();
 		cJSON_AddNumberToObject(j, "run_id", (double)new_run);

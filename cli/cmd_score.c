@@ -478,6 +478,7 @@ out:
 	free(text);
 	env_free(&env);
 	scoreset_free(set);
+	cli_plugin_warnings(host);
 	plugin_host_free(host);
 	return rc;
 }
@@ -584,14 +585,15 @@ int cmd_eval(struct cli *cli, int argc, char **argv)
 	struct provider *p = NULL;
 	int rc = 1;
 	struct eval_collect col = { cJSON_CreateArray(), NULL, NULL, 0, json };
-	struct plugin_host *host = NULL;
+	struct plugin_host *host = NULL, *cfg_host = NULL;
 	if (plugins && (plugin_host_load_default(&host, &err) || plugin_attach_scorers(host, set, &err)))
 		goto out;
 	if (config_weights(set, &err) || env_from_ws(ws, set, &env, &err))
 		goto out;
 	if (judge) {
-		if (config_load(NULL, &cfg, &err) || !(p = config_provider(cfg, provider, &err)) ||
-		    provider_check_key(p, &err))
+		if (cli_config_load(provider, 0, &cfg_host, &cfg))
+			goto out;   /* already said */
+		if (!(p = config_provider(cfg, provider, &err)) || provider_check_key(p, &err))
 			goto out;
 	}
 	cli_catch_interrupt();
@@ -673,9 +675,10 @@ out:
 	cJSON_Delete(col.arr);
 	free(col.comp);
 	free(col.ids);
-	config_free(cfg);
+	cli_config_free(cfg, cfg_host);
 	env_free(&env);
 	scoreset_free(set);
+	cli_plugin_warnings(host);
 	plugin_host_free(host);
 	return rc;
 }
@@ -863,13 +866,15 @@ int cmd_judge(struct cli *cli, int argc, char **argv)
 	struct cl_config *cfg = NULL;
 	struct provider *p = NULL;
 	struct judge_rubric rub = {0};
+	struct plugin_host *cfg_host = NULL;
 	int rc = 1;
 	if (scoreset_new(NULL, &set, &err) || config_weights(set, &err))
 		goto out;
 	if (rubric_arg ? judge_rubric_from_text(rubric_arg, &rub, &err) : (judge_rubric_default(&rub), 0))
 		goto out;
-	if (config_load(NULL, &cfg, &err) || !(p = config_provider(cfg, provider, &err)) ||
-	    provider_check_key(p, &err))
+	if (cli_config_load(provider, 0, &cfg_host, &cfg))
+		goto out;
+	if (!(p = config_provider(cfg, provider, &err)) || provider_check_key(p, &err))
 		goto out;
 	struct judge_ctx jc = { score_channel_name(channel), lang, NULL, NULL };
 	if (!b) {
@@ -923,7 +928,7 @@ out:
 	if (rc && err.msg[0])
 		cli_fail(&err);
 	judge_rubric_free(&rub);
-	config_free(cfg);
+	cli_config_free(cfg, cfg_host);
 	scoreset_free(set);
 	return rc;
 }

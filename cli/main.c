@@ -1,5 +1,7 @@
 /* main.c — `copylab`: the TUI with no command, otherwise one headless command. */
 #include "cli/cli.h"
+#include "core/config.h"
+#include "core/plugin.h"
 #include "tui/tui.h"
 
 #include <errno.h>
@@ -109,6 +111,94 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double *ou
 	}
 	*out = v;
 	return 0;
+}
+
+/* After a command that used plugins: one stderr warning per plugin that was
+ * refused, failed or disabled (the command went on without it). */
+void cli_plugin_warnings(const struct plugin_host *host)
+{
+	char *why = host ? plugin_host_problems(host) : NULL;
+	for (char *line = why, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		fprintf(stderr, "copylab: warning: %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+	}
+	free(why);
+}
+
+/* 1 when cfg has an instance named name. */
+static int has_instance(const struct cl_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nproviders; i++)
+		if (strcmp(cfg->providers[i]->name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Give each registered type whose name no instance has an instance of that
+ * name with the type's defaults, so a plugin's provider type works as
+ * `--provider NAME` without a config.json entry (the built-in types always
+ * have theirs). cfg owns the instances. */
+static void add_type_instances(struct cl_config *cfg)
+{
+	const struct provider_type *t;
+	for (size_t i = 0; (t = provider_type_at(cfg->reg, i)); i++) {
+		if (has_instance(cfg, t->name))
+			continue;
+		cfg->providers = xreallocarray(cfg->providers, cfg->nproviders + 1, sizeof *cfg->providers);
+		cfg->providers[cfg->nproviders++] = provider_new(t, t->name);
+	}
+}
+
+/* The provider configuration, with plugin provider types only when needed:
+ * config.json names one (plugin_config_load), want (the --provider name) is
+ * no configured instance, or all is set (`providers` lists everything).
+ * *host is NULL when no plugin was loaded; free cfg first, then the host.
+ * 0, or 1 after printing why. */
+int cli_config_load(const char *want, int all, struct plugin_host **host, struct cl_config **cfg)
+{
+	struct cl_err err = {0};
+	if (plugin_config_load(host, cfg, &err))
+		return cli_fail(&err);
+	if (!*host && (all || (want && *want && !has_instance(*cfg, want)))) {
+		struct plugin_host *h = NULL;
+		struct provider_registry *reg;
+		struct cl_config *with = NULL;
+		if (plugin_host_load_default(&h, &err))
+			goto fail;
+		if (plugin_host_disabled(h) || !plugin_count(h)) {
+			plugin_host_free(h);     /* COPYLAB_NO_PLUGINS, or none found */
+			return 0;
+		}
+		reg = provider_registry_new();
+		if (plugin_attach_providers(h, reg, &err)) {
+			provider_registry_free(reg);
+			goto fail;
+		}
+		if (config_load(reg, &with, &err))   /* takes reg over */
+			goto fail;
+		config_free(*cfg);
+		*cfg = with;
+		*host = h;
+		goto done;
+fail:
+		plugin_host_free(h);
+		config_free(*cfg);
+		*cfg = NULL;
+		return cli_fail(&err);
+	}
+done:
+	if (*host)
+		add_type_instances(*cfg);
+	return 0;
+}
+
+/* After a command: say on stderr which plugins were refused, failed or
+ * crashed (the command went on), then free cfg and the host, in that order. */
+void cli_config_free(struct cl_config *cfg, struct plugin_host *host)
+{
+	cli_plugin_warnings(host);
+	config_free(cfg);
+	plugin_host_free(host);
 }
 
 static volatile int interrupted;

@@ -55,6 +55,28 @@ out=$("$C" generate --provider plain2 --prompt-text "Tea" --json) || fail "gener
 out=$("$C" generate --provider plainspeak --prompt-text "Tea" --json) \
 	|| fail "generate --provider plainspeak beside a configured plain2 exited $?"
 [ "$(echo "$out" | json 'd["provider"]')" = plainspeak ] || fail "provider plainspeak expected: $out"
+
+# ---- iterate / judge / eval --judge with config.json naming the plugin type ----
+cat > "$T/config/copylab/config.json" <<'CFG'
+{"default": "plain2", "providers": {"plain2": {"type": "plainspeak", "model": "plainspeak-2"}}}
+CFG
+run=$("$C" generate --prompt-text "Write a subject line for our tea" -n 2 --json | json 'd["run_id"]') \
+	|| fail "generate with a plugin default exited $?"
+out=$("$C" iterate "$run" --top 1 --per-winner 2 --json) || fail "iterate with a plugin default exited $?"
+new=$(echo "$out" | json 'd["run_id"]')
+[ "$(echo "$out" | json 'd["variants"]')" = 2 ] || fail "iterate: 2 variants expected: $out"
+has "$("$C" variants "$new" --json)" "Plain words" "iterate's round written by plainspeak"
+out=$("$C" iterate "$run" --top 1 --per-winner 1 --provider plainspeak --json) \
+	|| fail "iterate --provider plainspeak exited $?"
+err=$(COPYLAB_NO_PLUGINS=1 "$C" iterate "$run" --top 1 2>&1 >/dev/null) \
+	&& fail "iterate with plugins off and a plugin type in config.json should fail"
+has "$err" "plainspeak" "iterate with plugins off names the unknown type"
+# judge / eval --judge reach the plugin provider (plainspeak writes copy, not a
+# grade, so the judge says the reply has no score: proof it was asked)
+err=$("$C" judge "Spring tea is here" 2>&1 >/dev/null)
+has "$err" "judge (plain2): the reply has no" "judge through the plugin provider"
+err=$("$C" eval "$run" --judge 2>&1 >/dev/null)
+has "$err" "judge (plain2): the reply has no" "eval --judge through the plugin provider"
 rm "$T/config/copylab/config.json"
 
 # ---- providers lists the plugin type's instance ----

@@ -81,6 +81,16 @@ out=$(COPYLAB_PLUGIN_PATH="$T/hang" COPYLAB_PLUGIN_TIMEOUT_MS=800 "$C" plugins s
 has "$out" '"scorer":"readability"' "built-ins score beside a hanging plugin"
 case $out in *'"scorer":"stall"'*) fail "a hung scorer still gave a score: $out" ;; esac
 has "$(cat "$T/hang.err")" "plugin 'stall' is disabled: did not answer a score request within 800 ms" "hang reported"
+# the same through `score --plugins` and `eval --plugins`: said, not silently dropped
+out=$(COPYLAB_PLUGIN_PATH="$T/hang" COPYLAB_PLUGIN_TIMEOUT_MS=800 "$C" score --plugins --json "Order today." 2>"$T/hang2.err") ||
+	fail "score --plugins with a hanging plugin exited $?"
+has "$out" '"scorer":"readability"' "score --plugins: built-ins beside a hanging plugin"
+has "$(cat "$T/hang2.err")" "copylab: warning: plugin 'stall' is disabled: did not answer a score request" "score --plugins: hang reported"
+"$C" --db "$T/hang.db" generate --prompt-text "Spring tea" -n 2 >/dev/null || fail "generate for eval --plugins"
+out=$(COPYLAB_PLUGIN_PATH="$T/hang" COPYLAB_PLUGIN_TIMEOUT_MS=800 "$C" --db "$T/hang.db" eval 1 --plugins --json 2>"$T/hang3.err") ||
+	fail "eval --plugins with a hanging plugin exited $?"
+has "$out" '"ranking"' "eval --plugins: variants ranked beside a hanging plugin"
+has "$(cat "$T/hang3.err")" "copylab: warning: plugin 'stall' is disabled: did not answer a score request" "eval --plugins: hang reported"
 
 # --- scorers beside the built-ins
 out=$("$C" plugins score --json "Leverage our synergy: cutting-edge tea for your holistic day. Order today.") ||
