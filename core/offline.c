@@ -414,6 +414,37 @@ static char *pick(struct ctx *c, const cJSON *arr, const char *salt, int mode, s
 	if (n <= 0)
 		return NULL;
 	uint64_t start = mix(c->base, fnv(0xcbf29ce484222325ULL, salt));
+	if (mode == PICK_ROT && limit) {
+		/* Rotate among the phrases that fit, so that variants whose own
+		 * phrase is too long do not all fall onto the same neighbour. */
+		char **ok = xcalloc((size_t)n, sizeof *ok);
+		size_t nok = 0;
+		for (int k = 0; k < n; k++) {
+			const char *ph = cJSON_GetStringValue(cJSON_GetArrayItem(arr, k));
+			char *s = ph ? expand(c, ph) : NULL;
+			if (s && !fits(c, s, limit)) {
+				int saved = c->use_short;
+				c->use_short = 1;
+				char *t = expand(c, ph);
+				c->use_short = saved;
+				free(s);
+				s = t && fits(c, t, limit) ? t : (free(t), NULL);
+			}
+			if (s)
+				ok[nok++] = s;
+		}
+		char *r = NULL;
+		if (nok) {
+			size_t at = (size_t)((start + (uint64_t)c->variant) % nok);
+			r = ok[at];
+			ok[at] = NULL;
+		}
+		for (size_t i = 0; i < nok; i++)
+			free(ok[i]);
+		free(ok);
+		if (r)
+			return r;
+	}
 	size_t idx0 = mode == PICK_ROT ? (size_t)((start + (uint64_t)c->variant) % (uint64_t)n)
 	                               : (size_t)rnd(c, (uint64_t)n);
 	char *first = NULL;
@@ -1320,6 +1351,38 @@ static int names_product(const struct ctx *c, const char *s)
 	return 0;
 }
 
+/* True if s is about this product: names it, a core word, its features or
+ * its benefit from the data. */
+static int is_specific(const struct ctx *c, const char *s)
+{
+	if (names_product(c, s) || (c->v[V_FEATURE] && strstr(s, c->v[V_FEATURE])) ||
+	    (c->v[V_FEATURE2] && strstr(s, c->v[V_FEATURE2])))
+		return 1;
+	if (c->v[V_BENEFIT]) {
+		char *b = xstrdup(c->v[V_BENEFIT]);
+		size_t n = strlen(b);
+		while (n && strchr(".!", b[n - 1]))
+			b[--n] = 0;
+		if (n >= 3 && (!strcmp(b + n - 3, "。") || !strcmp(b + n - 3, "！")))
+			b[n - 3] = 0;
+		int r = *b && strstr(s, b) != NULL;
+		free(b);
+		return r;
+	}
+	return 0;
+}
+
+/* True if s says something about the product beyond its name: its
+ * features or benefit from the data. */
+static int is_specific_beyond_name(const struct ctx *c, const char *s)
+{
+	struct ctx t = *c;
+	t.v[V_PRODUCT] = NULL;
+	t.v[V_SHORT] = NULL;
+	t.lang = NULL;          /* no core words either */
+	return is_specific(&t, s);
+}
+
 static int has_core(const struct ctx *c, const char *s)
 {
 	if (names_product(c, s) || (c->v[V_BRAND] && strstr(s, c->v[V_BRAND])))
@@ -1431,14 +1494,19 @@ static char *shorten_text(const struct ctx *c, const char *text, size_t limit, i
 		free(j);
 		if (len * 3 <= orig * 2)
 			break;
+		/* Generic lines go before the ones about this product (its
+		 * taste, its features). */
 		size_t worst = (size_t)-1, wl = 0;
+		int wspec = 1;
 		for (size_t i = 0; i < ss.n; i++) {
 			if (ss.s[i].kind != K_PLAIN && ss.s[i].kind != K_CLOSER)
 				continue;
 			size_t l = offline_utf8_len(ss.s[i].text);
-			if (l > wl) {
+			int spec = is_specific(c, ss.s[i].text);
+			if (worst == (size_t)-1 || spec < wspec || (spec == wspec && l > wl)) {
 				wl = l;
 				worst = i;
+				wspec = spec;
 			}
 		}
 		if (worst == (size_t)-1)
@@ -1703,6 +1771,22 @@ static char *shorten_line(struct ctx *c, const char *text, size_t limit)
 	return xstrdup(text);
 }
 
+/* A button keeps its first clause ("立即抢购，售完即止" -> "立即抢购"), with
+ * no full stop added; one with a single clause stays. New. */
+static char *shorten_button(const char *s)
+{
+	static const char *const seps[] = { "，", "；", ", ", "; ", " — ", NULL };
+	const char *best = NULL;
+	for (int i = 0; seps[i]; i++) {
+		const char *p = strstr(s, seps[i]);
+		if (p && (!best || p < best))
+			best = p;
+	}
+	if (best && offline_utf8_len(best) > 1 && best - s >= 4)
+		return xstrndup(s, (size_t)(best - s));
+	return xstrdup(s);
+}
+
 /* prefix + line, within limit: the line is shortened (never cut) to make
  * room. NULL when even the shortened line does not fit. */
 static char *prefixed_line(struct ctx *c, const char *prefix, const char *line, size_t limit)
@@ -1761,7 +1845,7 @@ static char *insert_sentence(const struct ctx *c, const char *text, char *senten
 }
 
 enum { OP_SHORTEN = 1, OP_SHARPEN = 2, OP_URGENCY = 4, OP_PROOF = 8, OP_TONE = 16,
-       OP_PERSONAL = 32, OP_OFFER = 64 };
+       OP_PERSONAL = 32, OP_OFFER = 64, OP_BENEFIT = 128 };
 
 static int mentions(const char *fb, const char *const *words)
 {
@@ -1786,9 +1870,14 @@ static unsigned feedback_ops(const struct ctx *c, const char *fb, char *tone, si
 	                                      "个性", "人群", "针对", NULL };
 	static const char *const w_offer[] = { "price", "discount", "offer", "deal", "saving",
 	                                       "价格", "优惠", "折扣", "价钱", NULL };
+	static const char *const w_benefit[] = { "highlight", "emphasi", "taste", "flavour", "flavor",
+	                                         "fresh", "突出", "强调", "新鲜", "口感", "风味", "味道",
+	                                         NULL };
 	unsigned ops = 0;
 	if (!fb || !*fb)
 		return 0;
+	if (mentions(fb, w_benefit))
+		ops |= OP_BENEFIT;
 	if (mentions(fb, w_short))
 		ops |= OP_SHORTEN;
 	if (mentions(fb, w_cta))
@@ -1886,6 +1975,7 @@ static void apply_op(struct ctx *c, unsigned op, cJSON *o, const char *const *fi
 			int k = field_kind(fields[i]);
 			char *s = k == F_SUBJECT || k == F_TITLE || k == F_HEADLINE
 			        ? shorten_line(c, old, lim)
+			        : k == F_CTA ? shorten_button(old)
 			        : shorten_text(c, old, lim, k == F_BODY || k == F_GENERIC);
 			after += offline_utf8_len(s);
 			put_field(o, fields[i], s);
@@ -1944,10 +2034,29 @@ static void apply_op(struct ctx *c, unsigned op, cJSON *o, const char *const *fi
 				if (!u || !strstr(cur, u))
 					break;
 			}
-			if (u && !strstr(cur, u))
-				put_field(o, mf, insert_sentence(c, cur, u, 1, mlim));
-			else
+			/* One urgency line is enough: a second replaces the first
+			 * (a copywriter would not stack "stock is limited" twice). */
+			char *had = NULL;
+			const cJSON *e;
+			cJSON_ArrayForEach(e, sect(c, "urgency")) {
+				char *x = cJSON_IsString(e) ? expand(c, e->valuestring) : NULL;
+				if (x && strstr(cur, x) && !had)
+					had = x;
+				else
+					free(x);
+			}
+			char *swapped = had && u && !strstr(cur, u) ? replace1(cur, had, u) : NULL;
+			if (swapped && fits(c, swapped, mlim)) {
+				put_field(o, mf, swapped);
 				free(u);
+			} else if (u && !strstr(cur, u)) {
+				free(swapped);
+				put_field(o, mf, insert_sentence(c, cur, u, 1, mlim));
+			} else {
+				free(swapped);
+				free(u);
+			}
+			free(had);
 		}
 		if (lf) {
 			/* An urgent opener before the line, one it does not already say;
@@ -2013,6 +2122,17 @@ static void apply_op(struct ctx *c, unsigned op, cJSON *o, const char *const *fi
 		}
 		break;
 	}
+	case OP_BENEFIT:
+		/* "Highlight the freshness": the product's own taste or features,
+		 * right after the hook, unless the copy already says them. */
+		if (mf && !is_specific_beyond_name(c, get_field(o, mf))) {
+			char *b = pick_benefit(c, PICK_RAND, "fbb");
+			if (b && !strstr(get_field(o, mf), b))
+				put_field(o, mf, insert_sentence(c, get_field(o, mf), b, 0, mlim));
+			else
+				free(b);
+		}
+		break;
 	case OP_OFFER:
 		if (mf) {
 			char *p = offer_sentence(c);
@@ -2176,8 +2296,8 @@ int offline_compose(const struct offline_req *req, char **out_json, struct cl_er
 		}
 	}
 	/* Additions first, shortening last, so "shorten" always ends shorter. */
-	static const unsigned order[] = { OP_PERSONAL, OP_PROOF, OP_OFFER, OP_URGENCY, OP_SHARPEN,
-	                                  OP_SHORTEN };
+	static const unsigned order[] = { OP_PERSONAL, OP_BENEFIT, OP_PROOF, OP_OFFER, OP_URGENCY,
+	                                  OP_SHARPEN, OP_SHORTEN };
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 		if (ops & order[i])
 			apply_op(&c, order[i], o, fields, nf);
