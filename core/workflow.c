@@ -4,6 +4,7 @@
 #include "core/generate.h"
 #include "core/iterate.h"
 #include "core/paths.h"
+#include "core/plugin.h"
 #include "core/score.h"
 #include "core/template.h"
 
@@ -490,6 +491,12 @@ char *wf_fields_parse(const char *text, struct cl_err *err)
 
 int wf_score_run(struct workspace *ws, long long run_id, size_t *scored, struct cl_err *err)
 {
+	return wf_score_run_with(ws, run_id, NULL, scored, err);
+}
+
+int wf_score_run_with(struct workspace *ws, long long run_id, struct plugin_host *plugins,
+                      size_t *scored, struct cl_err *err)
+{
 	struct wf_run *r = NULL;
 	struct scoreset *set = NULL;
 	struct brand *brand = NULL;
@@ -511,6 +518,8 @@ int wf_score_run(struct workspace *ws, long long run_id, size_t *scored, struct 
 			bind = NULL;
 	}
 	if (scoreset_new(NULL, &set, err))
+		goto out;
+	if (plugins && plugin_attach_scorers(plugins, set, err))
 		goto out;
 	if (brand_load_ws(ws, &brand, err))
 		goto out;

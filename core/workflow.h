@@ -73,6 +73,11 @@ void wf_runs_free(struct wf_run_info *v, size_t n);
  * claims check, the workspace's brand or the bundled brand.json) and store
  * the scores (composite included). *scored (may be NULL) gets the count. */
 int wf_score_run(struct workspace *ws, long long run_id, size_t *scored, struct cl_err *err);
+struct plugin_host;
+/* wf_score_run with the scorers of plugins (core/plugin.h; NULL: built-ins
+ * only) attached too. The host stays the caller's. */
+int wf_score_run_with(struct workspace *ws, long long run_id, struct plugin_host *plugins,
+                      size_t *scored, struct cl_err *err);
 
 /* One row to bind a template to ("products:7" and a label). */
 struct wf_row {

@@ -21,6 +21,7 @@
 #include "core/dataset.h"
 #include "core/history.h"
 #include "core/paths.h"
+#include "core/plugin.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -103,6 +104,10 @@ struct app {
 	SCREEN *screen;
 	double  t0;
 	int     frames;
+	/* plugins, loaded on first use (app_plugins) */
+	struct plugin_host *plugins;
+	int     plugins_tried;
+	char   *plugins_said;    /* the problems last logged */
 };
 
 /* Signal handlers may only set this and write to the wake pipe. */
@@ -153,6 +158,35 @@ void app_log(struct app *a, int level, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	fflush(stderr);
+}
+
+struct plugin_host *app_plugins(struct app *a)
+{
+	struct cl_err err = {0};
+	if (a->plugins_tried)
+		return a->plugins;
+	a->plugins_tried = 1;
+	if (plugin_host_load_default(&a->plugins, &err)) {
+		app_log(a, 0, "plugins: %s", err.msg);
+		plugin_host_free(a->plugins);
+		a->plugins = NULL;
+	} else if (plugin_host_disabled(a->plugins) || !plugin_count(a->plugins)) {
+		plugin_host_free(a->plugins);   /* COPYLAB_NO_PLUGINS, or none found */
+		a->plugins = NULL;
+	} else {
+		app_log(a, 0, "plugins: %zu found", plugin_count(a->plugins));
+		app_plugins_log(a);
+	}
+	return a->plugins;
+}
+
+void app_plugins_log(struct app *a)
+{
+	char *why = a->plugins ? plugin_host_problems(a->plugins) : NULL;
+	if (why && (!a->plugins_said || strcmp(why, a->plugins_said) != 0))
+		app_log(a, 0, "plugins: %s", why);
+	free(a->plugins_said);
+	a->plugins_said = why;
 }
 
 static void set_msg(struct app *a, int err, const char *fmt, va_list ap)
@@ -1713,6 +1747,9 @@ int tui_main(const struct tui_opts *opts)
 			a->panes[i].type->free(&a->panes[i]);
 		delwin(a->panes[i].win);
 	}
+	if (!a->njobs)   /* after the panes and jobs that used it (a job still stuck keeps it) */
+		plugin_host_free(a->plugins);
+	free(a->plugins_said);
 	if (a->help_open)
 		help_close(a);
 	matches_clear(a);

@@ -27,6 +27,15 @@ void app_msg(struct app *a, const char *fmt, ...) __attribute__((format(printf, 
 /* Show err->msg as an error on the bottom line. */
 void app_error(struct app *a, const struct cl_err *err);
 void app_errorf(struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+struct plugin_host;
+/* The session's plugins (core/plugin.h), found and loaded on the first call
+ * and kept until the app ends; NULL when $COPYLAB_NO_PLUGINS is set, none
+ * loaded, or discovery failed (logged). Owned by the app: free registries
+ * holding its scorers/providers before the app ends. */
+struct plugin_host *app_plugins(struct app *a);
+/* Log (not show) what went wrong with the session's plugins since the last
+ * call: one line per plugin refused, failed or disabled. */
+void app_plugins_log(struct app *a);
 /* The provider/model text of the status bar, e.g. "offline" or "openai · gpt-4o-mini". */
 void app_set_provider(struct app *a, const char *text);
 /* Add to the money spent this session (shown in the status bar). */

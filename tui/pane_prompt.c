@@ -1417,7 +1417,7 @@ static int prompt_init(struct pane *p)
 	s->key_cright = key_defined("kRIT5");
 	if (s->key_cleft <= 0) s->key_cleft = -100;
 	if (s->key_cright <= 0) s->key_cright = -100;
-	if (config_load(NULL, &s->cfg, &err))
+	if (wf_config_load(p->app, &s->cfg, &err))
 		app_log(p->app, 0, "prompt: %s", err.msg);
 	else
 		s->provider = xstrdup(s->cfg->default_name ? s->cfg->default_name : "offline");

@@ -3,6 +3,7 @@
 #include "tui/workflow.h"
 #include "tui/draw.h"
 #include "core/config.h"
+#include "core/plugin.h"
 #include "core/workflow.h"
 
 #include <errno.h>
@@ -241,7 +242,7 @@ int wf_generate(struct app *a, const struct gen_spec *spec, const struct iter_wi
 	}
 	g = xcalloc(1, sizeof *g);
 	g->a = a;
-	if (config_load(NULL, &g->cfg, &err)) {
+	if (wf_config_load(a, &g->cfg, &err)) {
 		app_error(a, &err);
 		free(g);
 		return -1;
@@ -278,8 +279,31 @@ int wf_generate(struct app *a, const struct gen_spec *spec, const struct iter_wi
 int wf_score(struct app *a, long long run_id)
 {
 	struct cl_err err = {0};
-	if (wf_score_run(app_workspace(a), run_id, NULL, &err)) {
+	int rc = wf_score_run_with(app_workspace(a), run_id, app_plugins(a), NULL, &err);
+	app_plugins_log(a);   /* a plugin scorer that crashed or hung is named in the log */
+	if (rc) {
 		app_error(a, &err);
+		return -1;
+	}
+	return 0;
+}
+
+int wf_config_load(struct app *a, struct cl_config **cfg, struct cl_err *err)
+{
+	struct cl_err first = {0};
+	struct plugin_host *h;
+	*cfg = NULL;
+	if (config_load(NULL, cfg, &first) == 0)
+		return 0;
+	/* config.json may name a plugin's provider type */
+	if (!(h = app_plugins(a))) {
+		*err = first;
+		return -1;
+	}
+	struct provider_registry *reg = provider_registry_new();
+	plugin_attach_providers(h, reg, err);
+	if (config_load(reg, cfg, err)) {   /* the config took reg over, even on failure */
+		*cfg = NULL;
 		return -1;
 	}
 	return 0;

@@ -53,8 +53,15 @@ void history_show_run(struct pane *p, long long run_id);
 int wf_generate(struct app *a, const struct gen_spec *spec, const struct iter_winners *w);
 /* True while a generation job runs. */
 int wf_generating(struct app *a);
-/* Score every variant of run_id and store the scores (core scorers). */
+/* Score every variant of run_id and store the scores: the core scorers and
+ * the session's plugin scorers (app_plugins). */
 int wf_score(struct app *a, long long run_id);
+struct cl_config;
+/* The provider configuration (config_load); when config.json names a type
+ * only a plugin provides, with the session's plugins' provider types
+ * (app_plugins). Free *cfg with config_free before the app ends. 0 or -1
+ * (err says why). */
+int wf_config_load(struct app *a, struct cl_config **cfg, struct cl_err *err);
 
 /* ---- shared helpers ---- */
 
