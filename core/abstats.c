@@ -772,6 +772,39 @@ static void revenue(const struct ab_input *in, const int64_t *n, struct ab_resul
 	}
 }
 
+void ab_verdict_format(const struct ab_input *in, const struct ab_result *r, const char *lang,
+                       char *buf, size_t n)
+{
+	char lb[32], lc[32];
+	int zh = lang && strncmp(lang, "zh", 2) == 0;
+	const char *cn = in->name[r->control] && in->name[r->control][0] ? in->name[r->control]
+	                 : (snprintf(lc, sizeof lc, zh ? "第 %d 组" : "arm %d", r->control + 1), lc);
+	const char *srm = !r->srm_warning ? ""
+	                  : zh ? "样本比例失衡（先检查分流，再相信任何结果）；"
+	                  : "SAMPLE RATIO MISMATCH (check the split before trusting any result); ";
+	if (r->verdict == AB_WINNER && r->winner >= 0) {
+		const struct ab_cmp_stats *s = &r->cmp[r->winner];
+		const char *bn = in->name[r->winner] && in->name[r->winner][0] ? in->name[r->winner]
+		                 : (snprintf(lb, sizeof lb, zh ? "第 %d 组" : "arm %d", r->winner + 1), lb);
+		if (s->rel_lift_ok)
+			snprintf(buf, n, zh ? "%s%s 胜过 %s：相对提升 %+.2f%%（校正后 p = %.3g，P(胜出) = %.1f%%）"
+			                    : "%s%s beats %s: %+.2f%% relative lift (adjusted p = %.3g, P(beat) = %.1f%%)",
+			         srm, bn, cn, 100 * s->rel_lift, s->p_value_adj, 100 * s->prob_beat);
+		else
+			snprintf(buf, n, zh ? "%s%s 胜过 %s：绝对提升 %+.4f（校正后 p = %.3g，P(胜出) = %.1f%%）"
+			                    : "%s%s beats %s: %+.4f absolute lift (adjusted p = %.3g, P(beat) = %.1f%%)",
+			         srm, bn, cn, s->abs_lift, s->p_value_adj, 100 * s->prob_beat);
+	} else if (r->verdict == AB_CONTROL_WINS) {
+		snprintf(buf, n, zh ? "%s保留 %s：没有变体胜过它，且至少有一个显著更差"
+		                    : "%skeep %s: no variant beats it and at least one is significantly worse",
+		         srm, cn);
+	} else {
+		snprintf(buf, n, zh ? "%s在 alpha = %g 下没有显著差异（继续收集数据，或接受没有效果）"
+		                    : "%sno significant difference at alpha = %g (keep collecting or accept no effect)",
+		         srm, r->alpha);
+	}
+}
+
 static void verdicts(const struct ab_input *in, struct ab_result *out)
 {
 	char lb[32], lc[32];
@@ -799,34 +832,10 @@ static void verdicts(const struct ab_input *in, struct ab_result *out)
 			}
 		}
 	}
-	const char *srm = out->srm_warning ? "SAMPLE RATIO MISMATCH (check the split before "
-	                                     "trusting any result); " : "";
 	out->winner = best;
 	out->seq_winner = sbest;
-	if (best >= 0) {
-		const struct ab_cmp_stats *s = &out->cmp[best];
-		out->verdict = AB_WINNER;
-		if (s->rel_lift_ok)
-			snprintf(out->verdict_text, sizeof out->verdict_text,
-			         "%s%s beats %s: %+.2f%% relative lift (adjusted p = %.3g, P(beat) = %.1f%%)",
-			         srm, arm_label(in, best, lb, sizeof lb), cn, 100 * s->rel_lift,
-			         s->p_value_adj, 100 * s->prob_beat);
-		else
-			snprintf(out->verdict_text, sizeof out->verdict_text,
-			         "%s%s beats %s: %+.4f absolute lift (adjusted p = %.3g, P(beat) = %.1f%%)",
-			         srm, arm_label(in, best, lb, sizeof lb), cn, s->abs_lift,
-			         s->p_value_adj, 100 * s->prob_beat);
-	} else if (worse) {
-		out->verdict = AB_CONTROL_WINS;
-		snprintf(out->verdict_text, sizeof out->verdict_text,
-		         "%skeep %s: no variant beats it and at least one is significantly worse",
-		         srm, cn);
-	} else {
-		out->verdict = AB_INCONCLUSIVE;
-		snprintf(out->verdict_text, sizeof out->verdict_text,
-		         "%sno significant difference at alpha = %g (keep collecting or accept no effect)",
-		         srm, out->alpha);
-	}
+	out->verdict = best >= 0 ? AB_WINNER : worse ? AB_CONTROL_WINS : AB_INCONCLUSIVE;
+	ab_verdict_format(in, out, "en", out->verdict_text, sizeof out->verdict_text);
 	if (sbest >= 0) {
 		out->seq_verdict = AB_WINNER;
 		snprintf(out->seq_verdict_text, sizeof out->seq_verdict_text,

@@ -150,6 +150,12 @@ struct ab_result {
 	char    verdict_text[256], seq_verdict_text[256];
 };
 
+/* The fixed-horizon verdict of r (ab_analyze's result for in) as a sentence
+ * in lang: "zh..." Chinese, anything else (or NULL) the English that
+ * r->verdict_text holds. Written to buf (n bytes, always terminated). */
+void ab_verdict_format(const struct ab_input *in, const struct ab_result *r, const char *lang,
+                       char *buf, size_t n);
+
 /* Validate in and compute every figure into *out. If seq_p_series is not
  * NULL it receives nlooks x narms always-valid p-values (control column 1),
  * cumulative by look. No allocation. */

@@ -96,6 +96,7 @@ struct rep {
 	char                 **secret;         /* key-like environment values */
 	char                 **secret_name;
 	size_t                 nsecret;
+	char                   verdict[512];   /* the A/B verdict in the report's language */
 };
 
 static const char *const PALETTE[] = {
@@ -384,6 +385,8 @@ static int gather(struct rep *R, const struct report_opts *o, struct cl_err *err
 		}
 		cl_err_clear(err);
 	}
+	if (R->ea)
+		ab_verdict_format(&R->ea->in, &R->ea->res, R->L->lang, R->verdict, sizeof R->verdict);
 	return 0;
 }
 
@@ -549,7 +552,7 @@ static void section_summary(struct rep *R)
 	}
 	if (R->ea) {
 		fact(R, L->ab, R->ea->meta.name);
-		fact(R, L->verdict, R->ea->res.verdict_text);
+		fact(R, L->verdict, R->verdict);
 	}
 	if (R->fmt == REPORT_HTML)
 		raw(R, "</dl>\n");
@@ -1032,7 +1035,7 @@ static void section_ab(struct rep *R)
 			put_data(R, base_name(ea->meta.source));
 		}
 		raw(R, "</p>\n<p class=\"verdict\">");
-		put_data(R, ea->res.verdict_text);
+		put_data(R, R->verdict);
 		raw(R, "</p>\n");
 	} else {
 		raw(R, "**");
@@ -1045,7 +1048,7 @@ static void section_ab(struct rep *R)
 		raw(R, "\n\n**");
 		put(R, L->verdict);
 		raw(R, "**: ");
-		put_data(R, ea->res.verdict_text);
+		put_data(R, R->verdict);
 		raw(R, "\n\n");
 	}
 	if (ea->res.srm_warning)

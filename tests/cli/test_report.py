@@ -176,6 +176,14 @@ secrets_absent(out_zh, zh, personal)
 for needle in ('lang="zh-CN"', "A/B 测试", "按日累计转化率", "spring-email-test"):
     if needle not in zh:
         fail(f"Chinese report lacks {needle!r}")
+if not any(w in zvis for w in ("胜过", "没有显著差异", "保留")) or any(
+        w in zvis for w in (" beats ", "no significant difference", "keep collecting")):
+    fail("the Chinese report's A/B verdict should be in Chinese")
+out_en = os.path.join(T, "demo-en.md")
+run("report", "--run", "1", "--out", out_en)
+en = open(out_en, encoding="utf-8").read()
+if not any(w in en for w in (" beats ", "no significant difference", "keep ")):
+    fail("the English report's A/B verdict should stay English")
 
 # --- a prompt with a blank line keeps every line in Markdown
 run("generate", "--provider", "offline", "--prompt-text", "First line\n\nThird line stays", "-n", "1")

@@ -284,6 +284,41 @@ static void test_analyze(void **state)
 	assert_null(strstr(r.verdict_text, "SAMPLE RATIO"));
 }
 
+/* ab_verdict_format: English is verdict_text word for word; Chinese for zh */
+static void test_verdict_format(void **state)
+{
+	char buf[512];
+	struct ab_result r;
+	struct cl_err err = {0};
+	(void)state;
+	struct ab_input w = { .narms = 2, .name = { "对照组", "B" },
+	                      .n = { 10000, 10000 }, .conv = { 500, 600 } };
+	assert_int_equal(ab_analyze(&w, &r, NULL, &err), 0);
+	ab_verdict_format(&w, &r, "en", buf, sizeof buf);
+	assert_string_equal(buf, r.verdict_text);
+	assert_non_null(strstr(buf, "B beats 对照组: +20.00% relative lift"));
+	ab_verdict_format(&w, &r, "zh", buf, sizeof buf);
+	assert_non_null(strstr(buf, "B 胜过 对照组：相对提升 +20.00%"));
+	assert_null(strstr(buf, "beats"));
+	struct ab_input k = { .narms = 2, .n = { 10000, 10000 }, .conv = { 600, 500 } };
+	assert_int_equal(ab_analyze(&k, &r, NULL, &err), 0);
+	assert_int_equal(r.verdict, AB_CONTROL_WINS);
+	ab_verdict_format(&k, &r, NULL, buf, sizeof buf);
+	assert_string_equal(buf, r.verdict_text);
+	assert_string_equal(buf, "keep arm 1: no variant beats it and at least one is significantly worse");
+	ab_verdict_format(&k, &r, "zh-CN", buf, sizeof buf);
+	assert_string_equal(buf, "保留 第 1 组：没有变体胜过它，且至少有一个显著更差");
+	struct ab_input s = { .narms = 2, .n = { 10000, 11000 }, .conv = { 500, 550 } };
+	assert_int_equal(ab_analyze(&s, &r, NULL, &err), 0);
+	assert_int_equal(r.verdict, AB_INCONCLUSIVE);
+	ab_verdict_format(&s, &r, "zh", buf, sizeof buf);
+	assert_non_null(strstr(buf, "样本比例失衡"));
+	assert_non_null(strstr(buf, "在 alpha = 0.05 下没有显著差异"));
+	/* a small buffer is cut, still terminated */
+	ab_verdict_format(&s, &r, "en", buf, 8);
+	assert_int_equal(strlen(buf), 7);
+}
+
 static void test_analyze_days_revenue(void **state)
 {
 	int64_t dn[4 * 2] = { 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000 };
@@ -423,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_msprt),
 		cmocka_unit_test(test_analyze),
+		cmocka_unit_test(test_verdict_format),
 		cmocka_unit_test(test_analyze_days_revenue),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_aa_false_positive_rate),
