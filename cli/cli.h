@@ -25,6 +25,13 @@ int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a usage error for cmd and return 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A usage error for an argument no branch of cmd's parser took: when a is
+ * one of valued (the command's options that take a value, as
+ * " --table --out ", spaces around each) it got none ("--table needs a
+ * value"), else "unknown option 'a'" (or "unknown argument" when a is not an
+ * option). Returns 2. */
+int cli_unknown_opt(const char *cmd, const char *a, const char *valued);
+
 /* Print a cJSON value compactly on one line to stdout and free it. */
 void cli_print_json(cJSON *json);
 

@@ -29,17 +29,8 @@ static const char *thou(char *buf, size_t n, long long v)
 	return buf;
 }
 
-/* A usage error for an argument no branch took: an option of this file that
- * takes a value got none ("--table" last), else it is unknown. Returns 2. */
-static int unknown_opt(const char *cmd, const char *a)
-{
-	static const char valued[] = " --arm --control --split --alpha --prior --tau --experiment --planned --repeat --baseline --mde --power --arms --daily --days --map --run --policy --seed --effect ";
-	size_t n = strlen(a);
-	for (const char *p = strstr(valued, a); a[0] == '-' && n > 1 && p; p = strstr(p + 1, a))
-		if (p[-1] == ' ' && p[n] == ' ')
-			return cli_usage(cmd, "%s needs a value", a);
-	return cli_usage(cmd, a[0] == '-' && a[1] ? "unknown option '%s'" : "unknown argument '%s'", a);
-}
+/* This file's options that take a value (for cli_unknown_opt). */
+static const char VALUED_OPTS[] = " --arm --control --split --alpha --prior --tau --experiment --planned --repeat --baseline --mde --power --arms --daily --days --map --run --policy --seed --effect ";
 
 /* Print s padded with spaces to display width w (CJK-aware). */
 static void put_pad(const char *s, int w)
@@ -248,7 +239,7 @@ int cmd_abtest(struct cli *cli, int argc, char **argv)
 			if (cli_parse_int("abtest", o, argv[++i], &repeat))
 				goto usage;
 		} else if (o[0] == '-' && o[1]) {
-			unknown_opt("abtest", o);
+			cli_unknown_opt("abtest", o, VALUED_OPTS);
 			goto usage;
 		} else if (!file) {
 			file = o;
@@ -418,7 +409,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 				return cli_usage("plan", "--days must be positive");
 			in.days = (int)v;
 		} else
-			return unknown_opt("plan", o);
+			return cli_unknown_opt("plan", o, VALUED_OPTS);
 	}
 	if (!have_b || !have_m)
 		return cli_usage("plan", "--baseline and --mde are required");
@@ -517,7 +508,7 @@ int cmd_abimport(struct cli *cli, int argc, char **argv)
 				goto out;
 			}
 		} else if (o[0] == '-' && o[1]) {
-			rc = unknown_opt("abimport", o);
+			rc = cli_unknown_opt("abimport", o, VALUED_OPTS);
 			goto out;
 		} else if (!file)
 			file = o;
@@ -616,7 +607,7 @@ int cmd_experiments(struct cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--delete") == 0 && i + 1 < argc)
 			del = argv[++i];
 		else
-			return unknown_opt("experiments", argv[i]);
+			return cli_unknown_opt("experiments", argv[i], VALUED_OPTS);
 	}
 	struct workspace *ws = cli_workspace(cli, 0);
 	if (!ws)
@@ -763,7 +754,7 @@ int cmd_simulate(struct cli *cli, int argc, char **argv)
 			}
 			nnames++;
 		} else {
-			unknown_opt("simulate", o);
+			cli_unknown_opt("simulate", o, VALUED_OPTS);
 			goto usage;
 		}
 	}

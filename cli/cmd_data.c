@@ -15,17 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A usage error for an argument no branch took: an option of this file that
- * takes a value got none ("--table" last), else it is unknown. Returns 2. */
-static int unknown_opt(const char *cmd, const char *a)
-{
-	static const char valued[] = " --table --format --delimiter --where --query --out --into --key --fill ";
-	size_t n = strlen(a);
-	for (const char *p = strstr(valued, a); a[0] == '-' && n > 1 && p; p = strstr(p + 1, a))
-		if (p[-1] == ' ' && p[n] == ' ')
-			return cli_usage(cmd, "%s needs a value", a);
-	return cli_usage(cmd, a[0] == '-' && a[1] ? "unknown option '%s'" : "unknown argument '%s'", a);
-}
+/* This file's options that take a value (for cli_unknown_opt). */
+static const char VALUED_OPTS[] = " --table --format --delimiter --where --query --out --into --key --fill ";
 
 /* ---- output helpers ------------------------------------------------------ */
 
@@ -435,7 +426,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		else if (strcmp(a, "--json") == 0)
 			json = 1;
 		else if (a[0] == '-' && a[1])
-			return unknown_opt("import", a);
+			return cli_unknown_opt("import", a, VALUED_OPTS);
 		else if (!o.path)
 			o.path = a;
 		else
@@ -521,7 +512,7 @@ static struct workspace *listing_ws(struct cli *cli, const char *cmd, int argc, 
 	*json = 0;
 	for (int i = first; i < argc; i++) {
 		if (strcmp(argv[i], "--json") != 0) {
-			*rc = unknown_opt(cmd, argv[i]);
+			*rc = cli_unknown_opt(cmd, argv[i], VALUED_OPTS);
 			return NULL;
 		}
 		*json = 1;
@@ -732,7 +723,7 @@ int cmd_query(struct cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--csv") == 0)
 			q.mode = 2;
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return unknown_opt("query", argv[i]);
+			return cli_unknown_opt("query", argv[i], VALUED_OPTS);
 		else if (!sql)
 			sql = argv[i];
 		else
@@ -901,7 +892,7 @@ int cmd_profile(struct cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--where") == 0 && i + 1 < argc)
 			where = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return unknown_opt("profile", argv[i]);
+			return cli_unknown_opt("profile", argv[i], VALUED_OPTS);
 		else if (!table)
 			table = argv[i];
 		else
@@ -981,7 +972,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		} else if (strcmp(a, "--out") == 0 && i + 1 < argc)
 			outpath = argv[++i];
 		else if (a[0] == '-' && a[1] == '-')
-			return unknown_opt("export", a);
+			return cli_unknown_opt("export", a, VALUED_OPTS);
 		else if (!o.table)
 			o.table = a;
 		else
@@ -1071,7 +1062,7 @@ int cmd_clean(struct cli *cli, int argc, char **argv)
 			fills[o.nfills].value = eq + 1;
 			o.nfills++;
 		} else if (a[0] == '-' && a[1] == '-') {
-			unknown_opt("clean", a);
+			cli_unknown_opt("clean", a, VALUED_OPTS);
 			goto out;
 		} else if (!o.table)
 			o.table = a;
@@ -1166,7 +1157,7 @@ static int segment_add_cmd(struct cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--json") == 0)
 			json = 1;
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return unknown_opt("segment", argv[i]);
+			return cli_unknown_opt("segment", argv[i], VALUED_OPTS);
 		else if (!name)
 			name = argv[i];
 		else
@@ -1244,7 +1235,7 @@ static int segment_show_cmd(struct cli *cli, int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return unknown_opt("segment", argv[i]);
+			return cli_unknown_opt("segment", argv[i], VALUED_OPTS);
 		else if (!name)
 			name = argv[i];
 		else

@@ -30,17 +30,8 @@ static int utf8_locale(void)
 	return v && (strcasestr(v, "utf-8") || strcasestr(v, "utf8"));
 }
 
-/* A usage error for an argument no branch took: an option of this file that
- * takes a value got none ("--table" last), else it is unknown. Returns 2. */
-static int unknown_opt(const char *cmd, const char *a)
-{
-	static const char valued[] = " --channel --lang --fields --segment --brand --weights --batch --provider --table --lambda --rubric ";
-	size_t n = strlen(a);
-	for (const char *p = strstr(valued, a); a[0] == '-' && n > 1 && p; p = strstr(p + 1, a))
-		if (p[-1] == ' ' && p[n] == ' ')
-			return cli_usage(cmd, "%s needs a value", a);
-	return cli_usage(cmd, a[0] == '-' && a[1] ? "unknown option '%s'" : "unknown argument '%s'", a);
-}
+/* This file's options that take a value (for cli_unknown_opt). */
+static const char VALUED_OPTS[] = " --channel --lang --fields --segment --brand --weights --batch --provider --table --lambda --rubric ";
 
 static char *read_stream(FILE *f, size_t *len)
 {
@@ -273,7 +264,7 @@ int cmd_score(struct cli *cli, int argc, char **argv)
 		else if (strcmp(a, "--batch") == 0 && v)
 			batch = v, i++;
 		else if (a[0] == '-' && a[1])
-			return unknown_opt("score", a);
+			return cli_unknown_opt("score", a, VALUED_OPTS);
 		else if (!text_arg)
 			text_arg = a;
 		else
@@ -562,7 +553,7 @@ int cmd_eval(struct cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--provider") == 0 && i + 1 < argc)
 			provider = argv[++i], judge = 1;
 		else if (argv[i][0] == '-')
-			return unknown_opt("eval", argv[i]);
+			return cli_unknown_opt("eval", argv[i], VALUED_OPTS);
 		else if (!run_arg)
 			run_arg = argv[i];
 		else
@@ -708,7 +699,7 @@ int cmd_predictor(struct cli *cli, int argc, char **argv)
 			if (!(popts.lambda > 0))
 				return cli_usage("predictor", "--lambda wants a number > 0");
 		} else if (argv[i][0] == '-')
-			return unknown_opt("predictor", argv[i]);
+			return cli_unknown_opt("predictor", argv[i], VALUED_OPTS);
 		else if (!text && strcmp(sub, "predict") == 0)
 			text = argv[i];
 		else
@@ -793,7 +784,7 @@ int cmd_calibrate(struct cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--include-simulated") == 0)
 			sim = 1;
 		else
-			return unknown_opt("calibrate", argv[i]);
+			return cli_unknown_opt("calibrate", argv[i], VALUED_OPTS);
 	}
 	struct workspace *ws = cli_workspace(cli, 0);
 	if (!ws)
@@ -845,7 +836,7 @@ int cmd_judge(struct cli *cli, int argc, char **argv)
 		else if (strcmp(argv[i], "--rubric") == 0 && v)
 			rubric_arg = v, i++;
 		else if (argv[i][0] == '-' && argv[i][1])
-			return unknown_opt("judge", argv[i]);
+			return cli_unknown_opt("judge", argv[i], VALUED_OPTS);
 		else if (!a)
 			a = argv[i];
 		else if (!b)

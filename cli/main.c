@@ -201,6 +201,16 @@ void cli_config_free(struct cl_config *cfg, struct plugin_host *host)
 	plugin_host_free(host);
 }
 
+int cli_unknown_opt(const char *cmd, const char *a, const char *valued)
+{
+	size_t n = strlen(a);
+	for (const char *p = valued ? strstr(valued, a) : NULL; a[0] == '-' && n > 1 && p;
+	     p = strstr(p + 1, a))
+		if (p > valued && p[-1] == ' ' && p[n] == ' ')
+			return cli_usage(cmd, "%s needs a value", a);
+	return cli_usage(cmd, a[0] == '-' && a[1] ? "unknown option '%s'" : "unknown argument '%s'", a);
+}
+
 static volatile int interrupted;
 
 static void on_interrupt(int sig)
