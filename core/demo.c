@@ -7,6 +7,7 @@
 #include "core/generate.h"
 #include "core/iterate.h"
 #include "core/paths.h"
+#include "core/plugin.h"
 #include "core/segment.h"
 #include "core/template.h"
 #include "core/workflow.h"
@@ -182,6 +183,7 @@ int demo_prepare(struct workspace *ws, cl_progress_fn progress, void *pctx, stru
 {
 	struct demo_info local;
 	struct cl_config *cfg = NULL;
+	struct plugin_host *host = NULL;   /* only when config.json names a plugin's type */
 	struct iter_winners w = {0};
 	int rc = -1;
 	if (!info)
@@ -206,7 +208,7 @@ int demo_prepare(struct workspace *ws, cl_progress_fn progress, void *pctx, stru
 	cl_err_clear(err);
 	if (import_templates(ws, err))
 		return cl_err_prefix(err, "demo: templates");
-	if (config_load(NULL, &cfg, err))
+	if (plugin_config_load(&host, &cfg, err))
 		return -1;
 	if (round_one(ws, cfg, &info->run[0], err) ||
 	    wf_score_run(ws, info->run[0], NULL, err) ||
@@ -235,5 +237,6 @@ out:
 		cl_err_prefix(err, "demo");
 	iter_winners_clear(&w);
 	config_free(cfg);
+	plugin_host_free(host);
 	return rc;
 }

@@ -22,6 +22,7 @@
 #include "core/config.h"
 #include "core/experiment.h"
 #include "core/iterate.h"
+#include "core/plugin.h"
 #include "core/redact.h"
 #include "core/segment.h"
 #include "core/template.h"
@@ -274,14 +275,16 @@ static void gather_secrets(struct rep *R)
 			add_secret(R, *e, (size_t)(eq - *e), eq + 1);
 	}
 	struct cl_config *cfg = NULL;
+	struct plugin_host *host = NULL;   /* when config.json names a plugin's provider type */
 	struct cl_err e = {0};
-	if (config_load(NULL, &cfg, &e) == 0) {
+	if (plugin_config_load(&host, &cfg, &e) == 0) {
 		for (size_t i = 0; i < cfg->nproviders; i++) {
 			const char *env = cfg->providers[i]->key_env;
 			if (env && *env)
 				add_secret(R, env, strlen(env), getenv(env));
 		}
 		config_free(cfg);
+		plugin_host_free(host);
 	}
 }
 

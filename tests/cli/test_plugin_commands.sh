@@ -77,6 +77,17 @@ err=$("$C" judge "Spring tea is here" 2>&1 >/dev/null)
 has "$err" "judge (plain2): the reply has no" "judge through the plugin provider"
 err=$("$C" eval "$run" --judge 2>&1 >/dev/null)
 has "$err" "judge (plain2): the reply has no" "eval --judge through the plugin provider"
+# demo prepare and report load such a config too: the demo is made, and the
+# key variable config.json names beside the plugin type is still a secret
+# (a report that would show its value is refused, naming it)
+cat > "$T/config/copylab/config.json" <<'CFG'
+{"default": "plain2", "providers": {"plain2": {"type": "plainspeak"},
+ "local": {"type": "openai", "base_url": "http://127.0.0.1:9/v1", "api_key_env": "LLM_CRED"}}}
+CFG
+"$C" --db "$T/demo.db" demo prepare >/dev/null || fail "demo prepare with a plugin type in config.json exited $?"
+err=$(LLM_CRED="Iteration history" "$C" --db "$T/demo.db" report --out "$T/r.html" 2>&1 >/dev/null) \
+	&& fail "a report showing LLM_CRED's value must be refused"
+has "$err" "LLM_CRED" "report names config.json's key variable beside a plugin type"
 rm "$T/config/copylab/config.json"
 
 # ---- providers lists the plugin type's instance ----
