@@ -980,6 +980,8 @@ static void split_sents(const char *text, struct sents *ss)
 		int end = 0;
 		if ((cp == '.' || cp == '!' || cp == '?') && (text[i + 1] == ' ' || !text[i + 1]))
 			end = 1;
+		if (cp == 0x2026 && text[i + k] == ' ')   /* "… " after a cut sentence */
+			end = 1;
 		/* 。！？；】 end a sentence; ｜ does not: it joins the parts of one line. */
 		if (cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == 0xFF1B || cp == 0x3011)
 			end = 1;
@@ -1570,6 +1572,16 @@ static char *shorten_text(const struct ctx *c, const char *text, size_t limit, i
 		j = r;
 	}
 	char *all = join2(j, tail);
+	if (!fits(c, all, limit) && *tail && *j) {
+		/* Make room in the head; the tail (brand, CTA, opt-out) stays whole. */
+		size_t tcols = measure(c, tail, is_sms(c) && all_gsm7(all)) + 1;
+		if (limit > tcols + 8) {
+			char *h2 = cut(c, j, limit - tcols, 1);
+			free(all);
+			all = join2(h2, tail);
+			free(h2);
+		}
+	}
 	free(j);
 	free(tail);
 	j = all;
