@@ -1341,6 +1341,19 @@ static int is_closer(const struct ctx *c, const char *s)
 
 /* True if s names the product, its short name, the brand or one of the
  * phrasebook's core words (what the copy is about): a line must keep one. */
+/* w in s (any case); a Latin word only as a whole word ("tea", not "team"). */
+static int has_word(const char *s, const char *w)
+{
+	size_t wl = strlen(w);
+	for (const char *p = s; (p = strcasestr(p, w)) != NULL; p++) {
+		int before = p > s && isalnum((unsigned char)p[-1]) && isalnum((unsigned char)w[0]);
+		int after = isalnum((unsigned char)p[wl]) && isalnum((unsigned char)w[wl - 1]);
+		if (!before && !after)
+			return 1;
+	}
+	return 0;
+}
+
 static int names_product(const struct ctx *c, const char *s)
 {
 	if ((c->v[V_PRODUCT] && strstr(s, c->v[V_PRODUCT])) ||
@@ -1348,7 +1361,7 @@ static int names_product(const struct ctx *c, const char *s)
 		return 1;
 	const cJSON *e;
 	cJSON_ArrayForEach(e, sect(c, "core_words"))
-		if (cJSON_IsString(e) && *e->valuestring && strcasestr(s, e->valuestring))
+		if (cJSON_IsString(e) && *e->valuestring && has_word(s, e->valuestring))
 			return 1;
 	return 0;
 }
@@ -1387,13 +1400,7 @@ static int is_specific_beyond_name(const struct ctx *c, const char *s)
 
 static int has_core(const struct ctx *c, const char *s)
 {
-	if (names_product(c, s) || (c->v[V_BRAND] && strstr(s, c->v[V_BRAND])))
-		return 1;
-	const cJSON *e;
-	cJSON_ArrayForEach(e, sect(c, "core_words"))
-		if (cJSON_IsString(e) && *e->valuestring && strcasestr(s, e->valuestring))
-			return 1;
-	return 0;
+	return names_product(c, s) || (c->v[V_BRAND] && strstr(s, c->v[V_BRAND]));
 }
 
 static void classify_sents(const struct ctx *c, struct sents *ss)
@@ -1799,11 +1806,40 @@ static char *shorten_button(const char *s)
 	return xstrdup(s);
 }
 
-/* prefix + line, within limit: the line is shortened (never cut) to make
- * room. NULL when even the shortened line does not fit. */
+/* line without its labels, the parts that do not name the product ("From
+ * our team to you: X" -> "X"); NULL when it has none to drop. New. */
+static char *drop_labels(const struct ctx *c, const char *line)
+{
+	char *parts[8];
+	size_t np = line_parts(line, parts, 8), kept = 0;
+	struct sbuf sb = SBUF_INIT;
+	for (size_t i = 0; i < np; i++) {
+		char *t = tidy_end(parts[i]);
+		if (has_core(c, t)) {
+			sbuf_adds(&sb, parts[i]);
+			kept++;
+		}
+		free(t);
+		free(parts[i]);
+	}
+	char *r = NULL;
+	if (kept && kept < np) {
+		r = tidy_end(sbuf_str(&sb));
+		if (!c->zh && r[0] && islower((unsigned char)r[0]))
+			r[0] = (char)toupper((unsigned char)r[0]);
+	}
+	sbuf_free(&sb);
+	return r;
+}
+
+/* prefix + line, within limit: the line loses its labels and is shortened
+ * (never cut) to make room. NULL when even the shortened line does not fit. */
 static char *prefixed_line(struct ctx *c, const char *prefix, const char *line, size_t limit)
 {
-	char *cur = xstrdup(line);
+	/* One label is enough: "Hurry: X", not "Hurry: From our team to you: X". */
+	char *cur = drop_labels(c, line);
+	if (!cur)
+		cur = xstrdup(line);
 	for (int tries = 0; tries < 4; tries++) {
 		char *s = xasprintf("%s%s", prefix, cur);
 		if (fits(c, s, limit)) {

@@ -415,6 +415,39 @@ static void test_rounds_keep_product_and_brand(void **state)
 				}
 }
 
+/* The demo's complaints, one by one: an urgent opener keeps the product
+ * and one label; shorten keeps the product ("仅限今天｜", "本月推荐。" were
+ * what was left of a subject); an SMS keeps its sender's name. */
+static void test_lines_stay_whole(void **state)
+{
+	char *s = mutate("en", "email",
+	                 "{\"subject\":\"From our team to you: West Lake Longjing\",\"body\":\"Hello.\"}",
+	                 OFFLINE_MUT_ADD_URGENCY, 0, NULL, NULL);
+	char *subj = field_of(s, "subject");
+	const char *colon = strstr(subj, ": ");
+	assert_non_null(colon);
+	assert_null(strstr(colon + 1, ": "));          /* "Hurry: X", not "Hurry: From ...: X" */
+	assert_non_null(strstr(subj, "West Lake Longjing"));
+	free(subj);
+	free(s);
+
+	static const char *const zh_parents[] = {
+		"{\"subject\":\"仅限今天｜明前西湖龙井\",\"body\":\"明前西湖龙井到了。\"}",
+		"{\"subject\":\"本月推荐：明前西湖龙井\",\"body\":\"明前西湖龙井到了。\"}",
+		"{\"subject\":\"注意！明前西湖龙井太好喝\",\"body\":\"明前西湖龙井到了。\"}",
+		"{\"subject\":\"下一个惬意时刻：明前西湖龙井\",\"body\":\"明前西湖龙井到了。\"}",
+	};
+	for (size_t i = 0; i < sizeof zh_parents / sizeof zh_parents[0]; i++)
+		for (int v = 0; v < 3; v++) {
+			s = mutate("zh", "email", zh_parents[i], OFFLINE_MUT_SHORTEN, v, NULL, NULL);
+			subj = field_of(s, "subject");
+			check_line("zh", zh_parents[i], "subject", subj);
+			assert_non_null(strstr(subj, "西湖龙井"));
+			free(subj);
+			free(s);
+		}
+}
+
 static void test_mutation_errors_and_names(void **state)
 {
 	struct cl_err err = {0};
@@ -521,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_language_and_fields),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_rounds_keep_product_and_brand),
+		cmocka_unit_test(test_lines_stay_whole),
 		cmocka_unit_test(test_mutation_errors_and_names),
 		cmocka_unit_test(test_tokens_and_limits),
 		cmocka_unit_test(test_brand_guide),
