@@ -1073,7 +1073,10 @@ static char *cta_sentence(struct ctx *c, size_t limit)
 static char *pick_benefit_within(struct ctx *c, int mode, const char *salt, size_t limit)
 {
 	char *s = pick(c, sect(c, "benefits"), salt, mode, limit);
-	if (s && !fits(c, s, limit)) {
+	size_t sl = s ? strlen(s) : 0;
+	/* None fits whole (pick cut one short): a generic benefit that fits reads better. */
+	if (s && (!fits(c, s, limit) || (sl >= 3 && (!strcmp(s + sl - 3, "…") ||
+	                                             !strcmp(s + sl - 3, "..."))))) {
 		char *g = pick(c, sect(c, "generic_benefits"), salt, mode, limit);
 		if (g && fits(c, g, limit)) {
 			free(s);
@@ -1186,12 +1189,18 @@ static char *compose_body(struct ctx *c, const char *field, size_t limit, unsign
 		sents_add(&ss, cta_sentence(c, 0), 1, K_CTA);
 		sents_add(&ss, xstrdup(optout_text(c) ? optout_text(c) : ""), 1, K_OPTOUT);
 	} else if (chan_is(c, "push")) {
-		char *b = rnd(c, 2) && (c->v[V_DISCOUNT] || c->v[V_PRICE]) ? offer_sentence(c)
-		                                                           : pick_benefit(c, PICK_ROT, "pb");
+		int offer = rnd(c, 2) && (c->v[V_DISCOUNT] || c->v[V_PRICE]);
+		/* The brand's line first, so the benefit is chosen to fit beside it. */
+		char *bc = body_cta(c, have, &bk);
+		size_t room = limit;
+		if (bc && limit) {
+			size_t bl = measure(c, bc, 0) + 1;
+			room = bl + 10 < limit ? limit - bl : limit;
+		}
+		char *b = offer ? offer_sentence(c) : pick_benefit_within(c, PICK_ROT, "pb", room);
 		sents_add(&ss, b, 1, K_HOOK);
 		if (urgent)
 			sents_add(&ss, pick(c, sect(c, "urgency"), "urg", PICK_RAND, 0), 3, K_PLAIN);
-		char *bc = body_cta(c, have, &bk);
 		sents_add(&ss, bc, bk == K_SIGN ? 1 : 2, bk);
 		free(hook);
 	} else if (chan_is(c, "search-ad")) {
