@@ -1588,6 +1588,17 @@ int tui_main(const struct tui_opts *opts)
 	a->verbose = opts->verbose;
 	a->demo = opts->demo;
 	a->path = opts->demo && !opts->db_explicit ? demo_path() : xstrdup(opts->db_path);
+	/* The default demo starts from a fresh copy every time, so a room always sees
+	 * the prepared state made by this copylab, not what a rehearsal left behind.
+	 * `--demo --db FILE` keeps its workspace. */
+	if (opts->demo && !opts->db_explicit) {
+		static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+		for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+			char *f = xasprintf("%s%s", a->path, sfx[i]);
+			unlink(f);
+			free(f);
+		}
+	}
 	a->saved_stderr = -1;
 	setlocale(LC_ALL, "");
 	if (!isatty(0) || !isatty(1)) {
