@@ -32,6 +32,11 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
  * option). Returns 2. */
 int cli_unknown_opt(const char *cmd, const char *a, const char *valued);
 
+/* Print s to stdout in a column w display columns wide: cut at a character
+ * boundary (never inside a UTF-8 sequence), control characters shown as
+ * '?', padded with spaces. */
+void cli_put_cell(const char *s, size_t w);
+
 /* Print a cJSON value compactly on one line to stdout and free it. */
 void cli_print_json(cJSON *json);
 

@@ -1,6 +1,5 @@
 /* cmd_generate.c — `copylab generate`, `runs`, `variants`, `providers`. */
 #include "cli/cli.h"
-#include "core/textstat.h"
 #include "core/config.h"
 #include "core/generate.h"
 #include "core/iterate.h"
@@ -10,28 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Print s in a column w display columns wide: cut at a character boundary
- * (never inside a UTF-8 sequence) and padded with spaces. */
-static void put_cell(const char *s, size_t w)
-{
-	size_t n = strlen(s), used = 0, i = 0;
-	while (i < n) {
-		uint32_t cp;
-		size_t k = ts_decode(s + i, n - i, &cp);
-		size_t cw = (size_t)ts_cp_width(cp);
-		if (used + cw > w)
-			break;
-		if (cp < 0x20 || cp == 0x7f)
-			putchar('?');
-		else
-			fwrite(s + i, 1, k, stdout);
-		used += cw;
-		i += k;
-	}
-	for (; used < w; used++)
-		putchar(' ');
-}
 
 struct gen_ui {
 	int json;
@@ -413,11 +390,11 @@ int cmd_runs(struct cli *cli, int argc, char **argv)
 			snprintf(okn, sizeof okn, "%d/%d", r->n_variants - r->n_failed, r->n_requested);
 			snprintf(tok, sizeof tok, "%ld/%ld", r->tokens_in, r->tokens_out);
 			printf("%5lld  %-11s  ", r->id, r->status);
-			put_cell(r->provider ? r->provider : "", 10);
+			cli_put_cell(r->provider ? r->provider : "", 10);
 			fputs("  ", stdout);
-			put_cell(r->model ? r->model : "", 16);
+			cli_put_cell(r->model ? r->model : "", 16);
 			fputs("  ", stdout);
-			put_cell(prompt, 18);
+			cli_put_cell(prompt, 18);
 			printf("  %9s  %13s  %9.5f  %s\n", okn, tok, r->cost, r->created_at ? r->created_at : "");
 		}
 	}

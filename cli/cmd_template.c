@@ -9,28 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Print s in a column w display columns wide: cut at a character boundary
- * (never inside a UTF-8 sequence) and padded with spaces. */
-static void put_cell(const char *s, size_t w)
-{
-	size_t n = strlen(s), used = 0, i = 0;
-	while (i < n) {
-		uint32_t cp;
-		size_t k = ts_decode(s + i, n - i, &cp);
-		size_t cw = (size_t)ts_cp_width(cp);
-		if (used + cw > w)
-			break;
-		if (cp < 0x20 || cp == 0x7f)
-			putchar('?');
-		else
-			fwrite(s + i, 1, k, stdout);
-		used += cw;
-		i += k;
-	}
-	for (; used < w; used++)
-		putchar(' ');
-}
-
 static cJSON *fields_json(const struct template *t)
 {
 	cJSON *a = cJSON_CreateArray();
@@ -121,7 +99,7 @@ static int print_infos(struct tpl_info *v, size_t n, int json, int list)
 	for (size_t i = 0; i < n; i++)
 		if (ts_width(v[i].name, strlen(v[i].name)) > nw)
 			nw = ts_width(v[i].name, strlen(v[i].name));
-	put_cell("NAME", nw);
+	cli_put_cell("NAME", nw);
 	printf(" %7s %8s %-10s %-5s %s\n", "VERSION", list ? "VERSIONS" : "PARENT", "CHANNEL", "LANG",
 	       "CREATED");
 	for (size_t i = 0; i < n; i++) {
@@ -132,7 +110,7 @@ static int print_infos(struct tpl_info *v, size_t n, int json, int list)
 			snprintf(extra, sizeof extra, "%lld", v[i].parent_id);
 		else
 			snprintf(extra, sizeof extra, "-");
-		put_cell(v[i].name, nw);
+		cli_put_cell(v[i].name, nw);
 		printf(" %7d %8s %-10s %-5s %s\n", v[i].version, extra, v[i].channel, v[i].language,
 		       v[i].created_at);
 	}

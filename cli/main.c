@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/plugin.h"
+#include "core/textstat.h"
 #include "tui/tui.h"
 
 #include <errno.h>
@@ -74,6 +75,26 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	if (c)
 		fprintf(stderr, "usage: copylab %s\n", c->usage);
 	return 2;
+}
+
+void cli_put_cell(const char *s, size_t w)
+{
+	size_t n = strlen(s), used = 0, i = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t k = ts_decode(s + i, n - i, &cp);
+		size_t cw = (size_t)ts_cp_width(cp);
+		if (used + cw > w)
+			break;
+		if (cp < 0x20 || cp == 0x7f)
+			putchar('?');
+		else
+			fwrite(s + i, 1, k, stdout);
+		used += cw;
+		i += k;
+	}
+	for (; used < w; used++)
+		putchar(' ');
 }
 
 void cli_print_json(cJSON *json)
