@@ -39,22 +39,26 @@ void exp_data_free(struct exp_data *d)
 	free(d);
 }
 
-/* Re-lay the matrices for a new arm count (stride changes). */
-static void relayout(struct exp_data *d, int newk)
+/* Move the five day x arm matrices to new ones with stride newk: new row t
+ * takes old row rows[t] (row t when rows is NULL), columns 0..narms-1; cells
+ * of arms beyond the old count start at zero. Frees the old matrices. */
+static void remap_cells(struct exp_data *d, int newk, const int *rows)
 {
 	int oldk = d->narms;
 	size_t cells = (size_t)(d->ndays ? d->ndays : 1) * (size_t)newk;
 	int64_t *n = xcalloc(cells, sizeof *n), *c = xcalloc(cells, sizeof *c),
 	        *k = xcalloc(cells, sizeof *k);
 	double *r = xcalloc(cells, sizeof *r), *r2 = xcalloc(cells, sizeof *r2);
-	for (int t = 0; t < d->ndays; t++)
+	for (int t = 0; t < d->ndays; t++) {
+		int s = rows ? rows[t] : t;
 		for (int i = 0; i < oldk; i++) {
-			n[t * newk + i] = d->n[t * oldk + i];
-			c[t * newk + i] = d->conv[t * oldk + i];
-			k[t * newk + i] = d->clicks[t * oldk + i];
-			r[t * newk + i] = d->rev[t * oldk + i];
-			r2[t * newk + i] = d->rev_sq[t * oldk + i];
+			n[t * newk + i] = d->n[s * oldk + i];
+			c[t * newk + i] = d->conv[s * oldk + i];
+			k[t * newk + i] = d->clicks[s * oldk + i];
+			r[t * newk + i] = d->rev[s * oldk + i];
+			r2[t * newk + i] = d->rev_sq[s * oldk + i];
 		}
+	}
 	free(d->n);
 	free(d->conv);
 	free(d->clicks);
@@ -74,7 +78,7 @@ static int find_arm(struct exp_data *d, const char *arm, struct cl_err *err)
 			return i;
 	if (d->narms >= AB_MAX_ARMS)
 		return cl_err_set(err, CL_EINVAL, "more than %d arms (arm '%s')", AB_MAX_ARMS, arm);
-	relayout(d, d->narms + 1);
+	remap_cells(d, d->narms + 1, NULL);   /* stride grows by one arm */
 	d->arm[d->narms] = xstrdup(arm);
 	d->variant_id[d->narms] = 0;
 	d->text[d->narms] = NULL;
@@ -298,35 +302,13 @@ static void sort_days(struct exp_data *d)
 			ord[j] = ord[j - 1];
 			ord[j - 1] = v;
 		}
-	size_t cells = (size_t)nd * (size_t)k;
 	char **day = xcalloc((size_t)nd, sizeof *day);
-	int64_t *n = xcalloc(cells, sizeof *n), *c = xcalloc(cells, sizeof *c),
-	        *cl = xcalloc(cells, sizeof *cl);
-	double *r = xcalloc(cells, sizeof *r), *r2 = xcalloc(cells, sizeof *r2);
-	for (int t = 0; t < nd; t++) {
-		int s = ord[t];
-		day[t] = d->day[s];
-		for (int i = 0; i < k; i++) {
-			n[t * k + i] = d->n[s * k + i];
-			c[t * k + i] = d->conv[s * k + i];
-			cl[t * k + i] = d->clicks[s * k + i];
-			r[t * k + i] = d->rev[s * k + i];
-			r2[t * k + i] = d->rev_sq[s * k + i];
-		}
-	}
+	for (int t = 0; t < nd; t++)
+		day[t] = d->day[ord[t]];
+	remap_cells(d, k, ord);
 	free(ord);
 	free(d->day);
-	free(d->n);
-	free(d->conv);
-	free(d->clicks);
-	free(d->rev);
-	free(d->rev_sq);
 	d->day = day;
-	d->n = n;
-	d->conv = c;
-	d->clicks = cl;
-	d->rev = r;
-	d->rev_sq = r2;
 }
 
 int exp_data_read_csv(const char *path, char *const *map, int nmap, struct exp_data **out,
