@@ -819,6 +819,23 @@ static void tx_rollback(struct workspace *ws, int own)
 }
 
 /* Pass 2: create or check the table, insert every row. Runs inside a transaction. */
+/* Pass 2: run the bound INSERT for the current record and count it (with a
+ * progress report every PROGRESS_EVERY rows); -1 with err naming the file
+ * and record line when SQLite refuses the row or the import is cancelled. */
+static int insert_record(struct importer *im, sqlite3_stmt *ins, struct cl_err *err)
+{
+	if (sqlite3_step(ins) != SQLITE_DONE) {
+		long line = im->csv ? csv_record_line(im->csv) : jsonl_record_line(im->jl);
+		return cl_err_set(err, CL_EDB, "%s:%ld: %s", im->o->path, line,
+		                  sqlite3_errmsg(im->ws->db));
+	}
+	sqlite3_reset(ins);
+	im->rows++;
+	if ((im->rows & (PROGRESS_EVERY - 1)) == 0 && report_progress(im, err))
+		return -1;
+	return 0;
+}
+
 static int pass2(struct importer *im, struct cl_err *err)
 {
 	struct workspace *ws = im->ws;
@@ -955,14 +972,7 @@ static int pass2(struct importer *im, struct cl_err *err)
 				           im->cols[i].checked);
 			for (size_t i = n; i < nbind; i++)
 				sqlite3_bind_null(ins, (int)i + 1);
-			if (sqlite3_step(ins) != SQLITE_DONE) {
-				cl_err_set(err, CL_EDB, "%s:%ld: %s", o->path, csv_record_line(im->csv),
-				           sqlite3_errmsg(ws->db));
-				goto out;
-			}
-			sqlite3_reset(ins);
-			im->rows++;
-			if ((im->rows & (PROGRESS_EVERY - 1)) == 0 && report_progress(im, err))
+			if (insert_record(im, ins, err))
 				goto out;
 		}
 		if (r < 0)
@@ -990,14 +1000,7 @@ static int pass2(struct importer *im, struct cl_err *err)
 					bind_value(ins, (int)i + 1, im->cols[i].ptype, m[s].val, m[s].val_len,
 					           m[s].kind == JSONL_STRING, 0);
 			}
-			if (sqlite3_step(ins) != SQLITE_DONE) {
-				cl_err_set(err, CL_EDB, "%s:%ld: %s", o->path, jsonl_record_line(im->jl),
-				           sqlite3_errmsg(ws->db));
-				goto out;
-			}
-			sqlite3_reset(ins);
-			im->rows++;
-			if ((im->rows & (PROGRESS_EVERY - 1)) == 0 && report_progress(im, err))
+			if (insert_record(im, ins, err))
 				goto out;
 		}
 		if (r < 0)
