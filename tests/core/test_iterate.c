@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "tests/core/testutil.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -18,50 +19,25 @@
 
 static struct workspace *ws;
 
-static void exec_ok(const char *sql)
-{
-	struct cl_err err = {0};
-	if (ws_exec(ws, sql, &err))
-		fail_msg("%s: %s", sql, err.msg);
-}
-
-static long long q_int(const char *sql)
-{
-	struct cl_err err = {0};
-	sqlite3_stmt *st;
-	assert_int_equal(ws_prepare(ws, sql, &st, &err), 0);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long long v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static int setup(void **state)
 {
-	struct cl_err err = {0};
-	const char *dir = getenv("TEST_TMP");
-	char *path = xasprintf("%s/iterate.db", dir ? dir : "/tmp");
-	unlink(path);
-	if (workspace_open(path, WS_CREATE, &ws, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
-		free(path);
+	ws = tu_ws_fresh("iterate.db");
+	if (!ws)
 		return -1;
-	}
-	free(path);
-	exec_ok("INSERT INTO cl_prompts(id, name, version, body) VALUES(1, 'spring', 1, 'x');"
-	        "INSERT INTO cl_runs(id, prompt_id, provider, model, round, status) VALUES(1, 1, 'offline', 'offline', 1, 'done');"
-	        "INSERT INTO cl_variants(id, run_id, idx, fields) VALUES"
-	        " (11, 1, 0, '{\"subject\":\"Spring tea is here\",\"body\":\"b0\"}'),"
-	        " (12, 1, 1, '{\"subject\":\"春茶到了\",\"body\":\"b1\"}'),"
-	        " (13, 1, 2, '{\"subject\":\"Last chance\",\"body\":\"b2\"}'),"
-	        " (14, 1, 3, '{\"subject\":\"Discarded\",\"body\":\"b3\"}');"
-	        "UPDATE cl_variants SET discarded = 1 WHERE id = 14;"
-	        "UPDATE cl_variants SET starred = 1 WHERE id = 13;"
-	        "INSERT INTO cl_scores(variant_id, scorer, value) VALUES"
-	        " (11, 'composite', 0.70), (11, 'cta', 0.9),"
-	        " (12, 'composite', 0.82), (12, 'cta', 0.4),"
-	        " (13, 'composite', 0.70), (13, 'cta', 0.5),"
-	        " (14, 'composite', 0.99);");
+	tu_exec_ok(ws, "INSERT INTO cl_prompts(id, name, version, body) VALUES(1, 'spring', 1, 'x');"
+	               "INSERT INTO cl_runs(id, prompt_id, provider, model, round, status) VALUES(1, 1, 'offline', 'offline', 1, 'done');"
+	               "INSERT INTO cl_variants(id, run_id, idx, fields) VALUES"
+	               " (11, 1, 0, '{\"subject\":\"Spring tea is here\",\"body\":\"b0\"}'),"
+	               " (12, 1, 1, '{\"subject\":\"春茶到了\",\"body\":\"b1\"}'),"
+	               " (13, 1, 2, '{\"subject\":\"Last chance\",\"body\":\"b2\"}'),"
+	               " (14, 1, 3, '{\"subject\":\"Discarded\",\"body\":\"b3\"}');"
+	               "UPDATE cl_variants SET discarded = 1 WHERE id = 14;"
+	               "UPDATE cl_variants SET starred = 1 WHERE id = 13;"
+	               "INSERT INTO cl_scores(variant_id, scorer, value) VALUES"
+	               " (11, 'composite', 0.70), (11, 'cta', 0.9),"
+	               " (12, 'composite', 0.82), (12, 'cta', 0.4),"
+	               " (13, 'composite', 0.70), (13, 'cta', 0.5),"
+	               " (14, 'composite', 0.99);");
 	return 0;
 }
 
@@ -125,24 +101,24 @@ static void test_link_round_and_history(void **state)
 	struct cl_err err = {0};
 	long long ids[] = { 12, 11 };
 	assert_int_equal(iterate_winners_from_ids(ws, ids, 2, &w, &err), 0);
-	exec_ok("INSERT INTO cl_runs(id, prompt_id, provider, model, status) VALUES(2, 1, 'openai', 'm', 'done');"
-	        "INSERT INTO cl_variants(id, run_id, idx, fields) VALUES"
-	        " (21, 2, 0, '{\"subject\":\"r2 a\"}'), (22, 2, 1, '{\"subject\":\"r2 b\"}'),"
-	        " (23, 2, 2, '{\"subject\":\"r2 c\"}');"
-	        "INSERT INTO cl_scores(variant_id, scorer, value) VALUES (21, 'composite', 0.88), (22, 'composite', 0.6);");
+	tu_exec_ok(ws, "INSERT INTO cl_runs(id, prompt_id, provider, model, status) VALUES(2, 1, 'openai', 'm', 'done');"
+	               "INSERT INTO cl_variants(id, run_id, idx, fields) VALUES"
+	               " (21, 2, 0, '{\"subject\":\"r2 a\"}'), (22, 2, 1, '{\"subject\":\"r2 b\"}'),"
+	               " (23, 2, 2, '{\"subject\":\"r2 c\"}');"
+	               "INSERT INTO cl_scores(variant_id, scorer, value) VALUES (21, 'composite', 0.88), (22, 'composite', 0.6);");
 	assert_int_equal(iterate_link_round(ws, 2, 1, "warmer", &w, 1, &err), 0);
-	assert_int_equal(q_int("SELECT round FROM cl_runs WHERE id = 2"), 2);
-	assert_int_equal(q_int("SELECT parent_run FROM cl_runs WHERE id = 2"), 1);
-	assert_int_equal(q_int("SELECT count(*) FROM cl_runs WHERE id = 2 AND feedback = 'warmer'"), 1);
-	assert_int_equal(q_int("SELECT parent_id FROM cl_variants WHERE id = 21"), 12);
-	assert_int_equal(q_int("SELECT parent_id FROM cl_variants WHERE id = 22"), 11);
-	assert_int_equal(q_int("SELECT parent_id FROM cl_variants WHERE id = 23"), 12);
-	assert_int_equal(q_int("SELECT round FROM cl_variants WHERE id = 23"), 2);
-	assert_int_equal(q_int("SELECT count(*) FROM cl_variant_parents WHERE variant_id = 21"), 2);
+	assert_int_equal(tu_q_int(ws, "SELECT round FROM cl_runs WHERE id = 2"), 2);
+	assert_int_equal(tu_q_int(ws, "SELECT parent_run FROM cl_runs WHERE id = 2"), 1);
+	assert_int_equal(tu_q_int(ws, "SELECT count(*) FROM cl_runs WHERE id = 2 AND feedback = 'warmer'"), 1);
+	assert_int_equal(tu_q_int(ws, "SELECT parent_id FROM cl_variants WHERE id = 21"), 12);
+	assert_int_equal(tu_q_int(ws, "SELECT parent_id FROM cl_variants WHERE id = 22"), 11);
+	assert_int_equal(tu_q_int(ws, "SELECT parent_id FROM cl_variants WHERE id = 23"), 12);
+	assert_int_equal(tu_q_int(ws, "SELECT round FROM cl_variants WHERE id = 23"), 2);
+	assert_int_equal(tu_q_int(ws, "SELECT count(*) FROM cl_variant_parents WHERE variant_id = 21"), 2);
 	iter_winners_clear(&w);
 
 	/* an unrelated run is not in the lineage */
-	exec_ok("INSERT INTO cl_runs(id, provider, status) VALUES(3, 'offline', 'done');");
+	tu_exec_ok(ws, "INSERT INTO cl_runs(id, provider, status) VALUES(3, 'offline', 'done');");
 	struct iter_history *h;
 	assert_int_equal(iterate_history(ws, 2, &h, &err), 0);
 	assert_int_equal(h->nrounds, 2);
@@ -174,14 +150,14 @@ static void test_winners_by_experiment(void **state)
 {
 	struct iter_winners w;
 	struct cl_err err = {0};
-	exec_ok("INSERT INTO cl_experiments(id, name, control_arm) VALUES(1, 'spring-test', 'A');"
-	        "INSERT INTO cl_arms(id, experiment_id, name, variant_id) VALUES"
-	        " (1, 1, 'A', 11), (2, 1, 'B', 12), (3, 1, 'C', 13), (4, 1, 'D', NULL);"
-	        "INSERT INTO cl_results(arm_id, day, n, conversions) VALUES"
-	        " (1, '2026-03-01', 1000, 40), (1, '2026-03-02', 1000, 42),"
-	        " (2, '2026-03-01', 1000, 60), (2, '2026-03-02', 1000, 61),"
-	        " (3, '2026-03-01', 1000, 30), (3, '2026-03-02', 1000, 31),"
-	        " (4, '2026-03-01', 1000, 90), (4, '2026-03-02', 1000, 91);");
+	tu_exec_ok(ws, "INSERT INTO cl_experiments(id, name, control_arm) VALUES(1, 'spring-test', 'A');"
+	               "INSERT INTO cl_arms(id, experiment_id, name, variant_id) VALUES"
+	               " (1, 1, 'A', 11), (2, 1, 'B', 12), (3, 1, 'C', 13), (4, 1, 'D', NULL);"
+	               "INSERT INTO cl_results(arm_id, day, n, conversions) VALUES"
+	               " (1, '2026-03-01', 1000, 40), (1, '2026-03-02', 1000, 42),"
+	               " (2, '2026-03-01', 1000, 60), (2, '2026-03-02', 1000, 61),"
+	               " (3, '2026-03-01', 1000, 30), (3, '2026-03-02', 1000, 31),"
+	               " (4, '2026-03-01', 1000, 90), (4, '2026-03-02', 1000, 91);");
 	assert_int_equal(iterate_winners_by_experiment(ws, "spring-test", 2, &w, &err), 0);
 	assert_int_equal(w.n, 2);
 	assert_int_equal(w.v[0].variant_id, 12);          /* D is best but has no variant */
@@ -235,18 +211,18 @@ static void test_run_round_offline(void **state)
 		fail_msg("%s", err.msg);
 	char sql[256];
 	snprintf(sql, sizeof sql, "SELECT round FROM cl_runs WHERE id = %lld", run2);
-	assert_int_equal(q_int(sql), w.round + 1);
+	assert_int_equal(tu_q_int(ws, sql), w.round + 1);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM cl_runs WHERE id = %lld AND parent_run = %lld "
 	         "AND feedback = 'more urgent'", run2, run1);
-	assert_int_equal(q_int(sql), 1);
+	assert_int_equal(tu_q_int(ws, sql), 1);
 	/* 4 children, each with a parent among the two winners, and changed text */
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM cl_variants v JOIN cl_variants p ON p.id = v.parent_id "
 	         "WHERE v.run_id = %lld AND p.id IN (%lld, %lld) AND v.fields <> p.fields", run2,
 	         w.v[0].variant_id, w.v[1].variant_id);
-	assert_int_equal(q_int(sql), 4);
+	assert_int_equal(tu_q_int(ws, sql), 4);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM cl_variant_parents vp JOIN cl_variants v "
 	         "ON v.id = vp.variant_id WHERE v.run_id = %lld", run2);
-	assert_int_equal(q_int(sql), 4);   /* offline: one parent each */
+	assert_int_equal(tu_q_int(ws, sql), 4);   /* offline: one parent each */
 	iter_winners_clear(&w);
 	config_free(cfg);
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "tests/core/testutil.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -17,42 +18,19 @@
 
 static struct workspace *ws;
 
-static void exec_ok(const char *sql)
-{
-	struct cl_err err = {0};
-	if (ws_exec(ws, sql, &err))
-		fail_msg("%s: %s", sql, err.msg);
-}
-
-static long long q_int(const char *sql)
-{
-	struct cl_err err = {0};
-	sqlite3_stmt *st;
-	assert_int_equal(ws_prepare(ws, sql, &st, &err), 0);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long long v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static int setup(void **state)
 {
-	struct cl_err err = {0};
-	const char *dir = getenv("TEST_TMP");
-	char *path = xasprintf("%s/workflow.db", dir ? dir : "/tmp");
-	unlink(path);
-	int rc = workspace_open(path, WS_CREATE, &ws, &err);
-	free(path);
-	if (rc)
+	ws = tu_ws_fresh("workflow.db");
+	if (!ws)
 		return -1;
-	exec_ok("INSERT INTO cl_runs(id, provider, model, status, segment) VALUES(1, 'offline', 'offline', 'done', 'vip');"
-	        "INSERT INTO cl_variants(id, run_id, idx, fields, text) VALUES"
-	        " (1, 1, 0, '{\"subject\":\"春茶到了\",\"preheader\":\"先尝为快\",\"body\":\"第一段\\n第二段\",\"cta\":\"立即预订\"}', 'raw'),"
-	        " (2, 1, 1, '{\"subject\":\"Spring tea\",\"body\":\"Hello\"}', 'raw2');"
-	        "INSERT INTO cl_scores(variant_id, scorer, value, detail) VALUES"
-	        " (1, 'composite', 0.8, NULL), (1, 'cta', 0.9, '{\"rule\":\"x\"}'), (1, 'brand', 0.5, NULL);"
-	        "CREATE TABLE products(id INTEGER, name_en TEXT, name_zh TEXT, price REAL);"
-	        "INSERT INTO products VALUES (2, 'Longjing', '龙井', 368), (1, 'Biluochun', '碧螺春', 268);");
+	tu_exec_ok(ws, "INSERT INTO cl_runs(id, provider, model, status, segment) VALUES(1, 'offline', 'offline', 'done', 'vip');"
+	               "INSERT INTO cl_variants(id, run_id, idx, fields, text) VALUES"
+	               " (1, 1, 0, '{\"subject\":\"春茶到了\",\"preheader\":\"先尝为快\",\"body\":\"第一段\\n第二段\",\"cta\":\"立即预订\"}', 'raw'),"
+	               " (2, 1, 1, '{\"subject\":\"Spring tea\",\"body\":\"Hello\"}', 'raw2');"
+	               "INSERT INTO cl_scores(variant_id, scorer, value, detail) VALUES"
+	               " (1, 'composite', 0.8, NULL), (1, 'cta', 0.9, '{\"rule\":\"x\"}'), (1, 'brand', 0.5, NULL);"
+	               "CREATE TABLE products(id INTEGER, name_en TEXT, name_zh TEXT, price REAL);"
+	               "INSERT INTO products VALUES (2, 'Longjing', '龙井', 368), (1, 'Biluochun', '碧螺春', 268);");
 	return 0;
 }
 
@@ -91,11 +69,11 @@ static void test_marks_and_edit(void **state)
 	assert_int_equal(wf_variant_star(ws, 1, 1, &err), 0);
 	assert_int_equal(wf_variant_discard(ws, 2, 1, &err), 0);
 	assert_int_equal(wf_variant_note(ws, 1, "keep this", &err), 0);
-	assert_int_equal(q_int("SELECT starred FROM cl_variants WHERE id = 1"), 1);
-	assert_int_equal(q_int("SELECT discarded FROM cl_variants WHERE id = 2"), 1);
-	assert_int_equal(q_int("SELECT count(*) FROM cl_variants WHERE note = 'keep this'"), 1);
+	assert_int_equal(tu_q_int(ws, "SELECT starred FROM cl_variants WHERE id = 1"), 1);
+	assert_int_equal(tu_q_int(ws, "SELECT discarded FROM cl_variants WHERE id = 2"), 1);
+	assert_int_equal(tu_q_int(ws, "SELECT count(*) FROM cl_variants WHERE note = 'keep this'"), 1);
 	assert_int_equal(wf_variant_note(ws, 1, "", &err), 0);
-	assert_int_equal(q_int("SELECT note IS NULL FROM cl_variants WHERE id = 1"), 1);
+	assert_int_equal(tu_q_int(ws, "SELECT note IS NULL FROM cl_variants WHERE id = 1"), 1);
 	assert_int_equal(wf_variant_star(ws, 77, 1, &err), -1);
 
 	long long nid = 0;
@@ -103,9 +81,9 @@ static void test_marks_and_edit(void **state)
 	assert_true(nid > 2);
 	char sql[160];
 	snprintf(sql, sizeof sql, "SELECT parent_id * 100 + idx FROM cl_variants WHERE id = %lld", nid);
-	assert_int_equal(q_int(sql), 100 + 2);                    /* parent 1, next idx 2 */
+	assert_int_equal(tu_q_int(ws, sql), 100 + 2);                    /* parent 1, next idx 2 */
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM cl_variant_parents WHERE variant_id = %lld AND parent_id = 1", nid);
-	assert_int_equal(q_int(sql), 1);
+	assert_int_equal(tu_q_int(ws, sql), 1);
 	assert_int_equal(wf_variant_edit(ws, 1, "not json", &nid, &err), -1);
 	assert_int_equal(wf_variant_edit(ws, 99, "{}", &nid, &err), -1);
 }
@@ -167,8 +145,8 @@ static void test_score_run(void **state)
 	if (wf_score_run(ws, 1, &n, &err))
 		fail_msg("%s", err.msg);
 	assert_int_equal(n, 3);    /* two stored + the hand edit */
-	assert_int_equal(q_int("SELECT count(DISTINCT variant_id) FROM cl_scores WHERE scorer = 'composite'"), 3);
-	assert_true(q_int("SELECT count(*) FROM cl_scores WHERE variant_id = 2 AND scorer = 'readability'") == 1);
+	assert_int_equal(tu_q_int(ws, "SELECT count(DISTINCT variant_id) FROM cl_scores WHERE scorer = 'composite'"), 3);
+	assert_true(tu_q_int(ws, "SELECT count(*) FROM cl_scores WHERE variant_id = 2 AND scorer = 'readability'") == 1);
 }
 
 int main(void)
