@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "tests/core/testutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,15 +16,9 @@
 #include "core/dataset.h"
 #include "core/query.h"
 
-static char *tmp_path(const char *name)
-{
-	const char *dir = getenv("TEST_TMP");
-	return xasprintf("%s/%s", dir ? dir : "/tmp", name);
-}
-
 static char *write_file(const char *name, const char *data)
 {
-	char *p = tmp_path(name);
+	char *p = tu_tmp_path(name);
 	FILE *f = fopen(p, "wb");
 	assert_non_null(f);
 	fputs(data, f);
@@ -35,7 +30,7 @@ static struct workspace *fresh_ws(const char *name)
 {
 	struct workspace *ws;
 	struct cl_err err = {0};
-	char *p = tmp_path(name);
+	char *p = tu_tmp_path(name);
 	unlink(p);
 	if (workspace_open(p, WS_CREATE, &ws, &err))
 		fail_msg("open: %s", err.msg);
@@ -271,7 +266,7 @@ static void test_error_at_row_50000(void **state)
 {
 	struct workspace *ws = fresh_ws("big.db");
 	struct cl_err err = {0};
-	char *p = tmp_path("big.csv");
+	char *p = tu_tmp_path("big.csv");
 	FILE *f = fopen(p, "w");
 	fputs("id,name,amount,day\n", f);
 	for (int i = 1; i <= 100000; i++) {
@@ -371,7 +366,7 @@ static void test_jsonl_import(void **state)
 static void round_trip(struct workspace *ws, const char *table, int format)
 {
 	struct cl_err err = {0};
-	char *path = tmp_path(format == DS_FMT_JSONL ? "rt.jsonl" : format == DS_FMT_TSV ? "rt.tsv" : "rt.csv");
+	char *path = tu_tmp_path(format == DS_FMT_JSONL ? "rt.jsonl" : format == DS_FMT_TSV ? "rt.tsv" : "rt.csv");
 	FILE *f = fopen(path, "w");
 	struct ds_export_opts eo = { .table = table, .format = format, .out = f };
 	int64_t rows;
@@ -405,7 +400,7 @@ static void test_round_trips(void **state)
 	struct workspace *ws = fresh_ws("rt.db");
 	struct cl_err err = {0};
 	/* a random table written as CSV, imported, then round-tripped */
-	char *p = tmp_path("rand.csv");
+	char *p = tu_tmp_path("rand.csv");
 	FILE *f = fopen(p, "w");
 	unsigned seed = 12345;
 	static const char *const words[] = { "tea", "茶", "a,b", "say \"hi\"", "line\nbreak",
@@ -458,7 +453,7 @@ static void test_round_trips(void **state)
 	round_trip(ws, "rand", DS_FMT_JSONL);
 
 	/* export of a query */
-	char *out = tmp_path("q.csv");
+	char *out = tu_tmp_path("q.csv");
 	f = fopen(out, "w");
 	struct ds_export_opts eo = { .sql = "SELECT i, t FROM rand WHERE i > 0 ORDER BY i LIMIT 3",
 	                             .format = DS_FMT_CSV, .out = f };
@@ -542,11 +537,11 @@ static void test_samples(void **state)
 {
 	struct workspace *ws = fresh_ws("samples.db");
 	struct cl_err err = {0};
-	char *root = tmp_path("sample-data");
-	char *data = tmp_path("sample-data/data");
+	char *root = tu_tmp_path("sample-data");
+	char *data = tu_tmp_path("sample-data/data");
 	mkdir(root, 0755);
 	mkdir(data, 0755);
-	char *zz = tmp_path("sample-data/data/zz.csv");
+	char *zz = tu_tmp_path("sample-data/data/zz.csv");
 	unlink(zz);
 	free(zz);
 	free(write_file("sample-data/data/products.csv", "id,name,price\n1,春茶礼盒,268\n2,Mug,35.5\n"));

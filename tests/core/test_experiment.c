@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "tests/core/testutil.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -15,15 +16,9 @@
 
 #include "core/experiment.h"
 
-static char *tmp_path(const char *name)
-{
-	const char *dir = getenv("TEST_TMP");
-	return xasprintf("%s/%s", dir ? dir : "/tmp", name);
-}
-
 static char *write_tmp(const char *name, const char *text)
 {
-	char *p = tmp_path(name);
+	char *p = tu_tmp_path(name);
 	FILE *f = fopen(p, "w");
 	assert_non_null(f);
 	fputs(text, f);
@@ -136,7 +131,7 @@ static void test_store_link_analyze(void **state)
 {
 	struct workspace *ws;
 	struct cl_err err = {0};
-	char *db = tmp_path("exp.db");
+	char *db = tu_tmp_path("exp.db");
 	unlink(db);
 	assert_int_equal(workspace_open(db, WS_CREATE, &ws, &err), 0);
 	assert_int_equal(ws_exec(ws,

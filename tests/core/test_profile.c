@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "tests/core/testutil.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -15,14 +16,8 @@
 
 static struct workspace *open_ws(const char *name)
 {
-	const char *dir = getenv("TEST_TMP");
-	char *p = xasprintf("%s/%s", dir ? dir : "/tmp", name);
-	struct workspace *ws;
-	struct cl_err err = {0};
-	unlink(p);
-	if (workspace_open(p, WS_CREATE, &ws, &err))
-		fail_msg("%s", err.msg);
-	free(p);
+	struct workspace *ws = tu_ws_fresh(name);
+	assert_non_null(ws);
 	return ws;
 }
 

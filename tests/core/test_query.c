@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "tests/core/testutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,14 +15,9 @@
 
 static struct workspace *ws_with_data(const char *name)
 {
-	const char *dir = getenv("TEST_TMP");
-	char *p = xasprintf("%s/%s", dir ? dir : "/tmp", name);
-	struct workspace *ws;
+	struct workspace *ws = tu_ws_fresh(name);
 	struct cl_err err = {0};
-	unlink(p);
-	if (workspace_open(p, WS_CREATE, &ws, &err))
-		fail_msg("%s", err.msg);
-	free(p);
+	assert_non_null(ws);
 	assert_int_equal(ws_exec(ws, "CREATE TABLE t(id INTEGER, name TEXT, score REAL);"
 	                             "INSERT INTO t VALUES(1,'a',1.5),(2,'b',NULL),(3,NULL,3.25),"
 	                             "(4,'d',0.5),(5,'e',2.0);", &err), 0);

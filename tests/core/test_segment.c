@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "tests/core/testutil.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -15,14 +16,9 @@
 
 static struct workspace *open_ws(void)
 {
-	const char *dir = getenv("TEST_TMP");
-	char *p = xasprintf("%s/seg.db", dir ? dir : "/tmp");
-	struct workspace *ws;
+	struct workspace *ws = tu_ws_fresh("seg.db");
 	struct cl_err err = {0};
-	unlink(p);
-	if (workspace_open(p, WS_CREATE, &ws, &err))
-		fail_msg("%s", err.msg);
-	free(p);
+	assert_non_null(ws);
 	assert_int_equal(ws_exec(ws,
 		"CREATE TABLE customers(id INTEGER, region TEXT, frequency INTEGER, monetary REAL);"
 		"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 1000) "

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "tests/core/testutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,14 +36,9 @@ static const char *const email_tmpl =
 
 static struct workspace *open_ws(const char *name)
 {
-	const char *dir = getenv("TEST_TMP");
-	char *path = xasprintf("%s/%s", dir ? dir : "/tmp", name);
-	struct workspace *ws = NULL;
+	struct workspace *ws = tu_ws_fresh(name);
 	struct cl_err err = {0};
-	unlink(path);
-	if (workspace_open(path, WS_CREATE, &ws, &err))
-		fail_msg("open: %s", err.msg);
-	free(path);
+	assert_non_null(ws);
 	/* An imported product table and a segment, made directly with SQL. */
 	assert_int_equal(ws_exec(ws,
 		"CREATE TABLE products(id INTEGER, name TEXT, price REAL, contact TEXT, owner TEXT);"

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "tests/core/testutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,17 +13,11 @@
 
 #include "core/workspace.h"
 
-static char *tmp_path(const char *name)
-{
-	const char *dir = getenv("TEST_TMP");
-	return xasprintf("%s/%s", dir ? dir : "/tmp", name);
-}
-
 static void test_create_and_reopen(void **state)
 {
 	struct workspace *ws = NULL;
 	struct cl_err err = {0};
-	char *path = tmp_path("ws-create.db");
+	char *path = tu_tmp_path("ws-create.db");
 	unlink(path);
 	assert_int_equal(workspace_open(path, 0, &ws, &err), -1);
 	assert_non_null(strstr(err.msg, "no such workspace"));
@@ -54,7 +49,7 @@ static void test_newer_schema_refused(void **state)
 {
 	struct workspace *ws = NULL;
 	struct cl_err err = {0};
-	char *path = tmp_path("ws-newer.db");
+	char *path = tu_tmp_path("ws-newer.db");
 	unlink(path);
 	assert_int_equal(workspace_open(path, WS_CREATE, &ws, &err), 0);
 	char *sql = xasprintf("PRAGMA user_version=%d", workspace_schema_version() + 1);
@@ -70,7 +65,7 @@ static void test_not_sqlite(void **state)
 {
 	struct workspace *ws = NULL;
 	struct cl_err err = {0};
-	char *path = tmp_path("ws-garbage.db");
+	char *path = tu_tmp_path("ws-garbage.db");
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("this is not a database, just some text that goes on for a while\n", f);
