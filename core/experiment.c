@@ -517,12 +517,6 @@ int exp_data_input(const struct exp_data *d, const char *control, const char *sp
 
 /* ---- storage ---- */
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return s ? xstrdup((const char *)s) : NULL;
-}
-
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
@@ -706,15 +700,15 @@ static void meta_from_row(sqlite3_stmt *st, struct exp_meta *m)
 {
 	memset(m, 0, sizeof *m);
 	m->id = sqlite3_column_int64(st, 0);
-	m->name = col_dup(st, 1);
+	m->name = ws_col_dup(st, 1);
 	m->run_id = sqlite3_column_int64(st, 2);
 	m->simulated = sqlite3_column_int(st, 3);
-	m->control = col_dup(st, 4);
-	m->split = col_dup(st, 5);
+	m->control = ws_col_dup(st, 4);
+	m->split = ws_col_dup(st, 5);
 	m->planned_n = sqlite3_column_int64(st, 6);
-	m->source = col_dup(st, 7);
-	m->params = col_dup(st, 8);
-	m->created_at = col_dup(st, 9);
+	m->source = ws_col_dup(st, 7);
+	m->params = ws_col_dup(st, 8);
+	m->created_at = ws_col_dup(st, 9);
 }
 
 #define META_COLS "e.id, e.name, e.run_id, e.simulated, e.control_arm, e.planned_split, " \

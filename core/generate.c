@@ -789,12 +789,6 @@ void gen_job_totals(const struct gen_job *job, long *tin, long *tout, double *co
 
 /* ---- reading back ---- */
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 static int pid_alive(long long pid)
 {
 	if (pid <= 0)
@@ -815,14 +809,14 @@ static void read_run(struct workspace *ws, sqlite3_stmt *st, struct gen_run_info
 {
 	memset(r, 0, sizeof *r);
 	r->id = sqlite3_column_int64(st, 0);
-	r->status = col_dup(st, 1);
-	r->provider = col_dup(st, 2);
-	r->model = col_dup(st, 3);
-	r->prompt_name = col_dup(st, 4);
+	r->status = ws_col_dup(st, 1);
+	r->provider = ws_col_dup(st, 2);
+	r->model = ws_col_dup(st, 3);
+	r->prompt_name = ws_col_dup(st, 4);
 	r->prompt_version = sqlite3_column_int(st, 5);
-	r->segment = col_dup(st, 6);
-	r->row_ref = col_dup(st, 7);
-	r->feedback = col_dup(st, 8);
+	r->segment = ws_col_dup(st, 6);
+	r->row_ref = ws_col_dup(st, 7);
+	r->feedback = ws_col_dup(st, 8);
 	r->round = sqlite3_column_int(st, 9);
 	r->parent_run = sqlite3_column_int64(st, 10);
 	r->n_requested = sqlite3_column_int(st, 11);
@@ -831,8 +825,8 @@ static void read_run(struct workspace *ws, sqlite3_stmt *st, struct gen_run_info
 	r->tokens_in = (long)sqlite3_column_int64(st, 14);
 	r->tokens_out = (long)sqlite3_column_int64(st, 15);
 	r->cost = sqlite3_column_double(st, 16);
-	r->created_at = col_dup(st, 17);
-	r->finished_at = col_dup(st, 18);
+	r->created_at = ws_col_dup(st, 17);
+	r->finished_at = ws_col_dup(st, 18);
 	if (!r->status)
 		r->status = xstrdup("running");
 	if (strcmp(r->status, "running") == 0 && !pid_alive(sqlite3_column_int64(st, 19))) {
@@ -940,10 +934,10 @@ int gen_variants_list(struct workspace *ws, long long run_id, struct gen_variant
 		x->idx = sqlite3_column_int(st, 2);
 		x->round = sqlite3_column_int(st, 3);
 		x->parent_id = sqlite3_column_int64(st, 4);
-		x->fields = col_dup(st, 5);
+		x->fields = ws_col_dup(st, 5);
 		if (!x->fields)
 			x->fields = xstrdup("{}");
-		x->text = col_dup(st, 6);
+		x->text = ws_col_dup(st, 6);
 		if (!x->text)
 			x->text = xstrdup("");
 		x->parse_ok = sqlite3_column_int(st, 7);
@@ -952,10 +946,10 @@ int gen_variants_list(struct workspace *ws, long long run_id, struct gen_variant
 		x->latency_ms = sqlite3_column_double(st, 10);
 		x->cost = sqlite3_column_double(st, 11);
 		x->cached = sqlite3_column_int(st, 12);
-		x->error = col_dup(st, 13);
+		x->error = ws_col_dup(st, 13);
 		x->starred = sqlite3_column_int(st, 14);
 		x->discarded = sqlite3_column_int(st, 15);
-		x->created_at = col_dup(st, 16);
+		x->created_at = ws_col_dup(st, 16);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

@@ -24,12 +24,6 @@ void iterate_label(int idx, char *buf, size_t size)
 		buf[i] = 0;
 }
 
-static char *col_dup(sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	return s ? xstrdup((const char *)s) : NULL;
-}
-
 /* Fill one winner from its variant row; returns -1 when the variant is missing. */
 static int load_winner(struct workspace *ws, long long vid, struct iter_winner *w, struct cl_err *err)
 {
@@ -48,8 +42,8 @@ static int load_winner(struct workspace *ws, long long vid, struct iter_winner *
 	w->variant_id = vid;
 	w->run_id = sqlite3_column_int64(st, 0);
 	w->idx = sqlite3_column_int(st, 1);
-	w->fields = col_dup(st, 2);
-	w->text = col_dup(st, 3);
+	w->fields = ws_col_dup(st, 2);
+	w->text = ws_col_dup(st, 3);
 	sqlite3_finalize(st);
 	if (ws_prepare(ws, "SELECT scorer, value FROM cl_scores WHERE variant_id = ? AND value IS NOT NULL "
 	                   "ORDER BY scorer = '" ITERATE_COMPOSITE "' DESC, scorer", &st, err))
@@ -59,7 +53,7 @@ static int load_winner(struct workspace *ws, long long vid, struct iter_winner *
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (w->nscores == cap)
 			w->scores = xreallocarray(w->scores, cap = cap ? cap * 2 : 8, sizeof *w->scores);
-		w->scores[w->nscores].scorer = col_dup(st, 0);
+		w->scores[w->nscores].scorer = ws_col_dup(st, 0);
 		w->scores[w->nscores].value = sqlite3_column_double(st, 1);
 		w->nscores++;
 	}
@@ -201,13 +195,13 @@ int iterate_winners_by_experiment(struct workspace *ws, const char *experiment, 
 	sqlite3_bind_text(st, 1, experiment, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && in.narms < AB_MAX_ARMS) {
 		int i = in.narms++;
-		names[i] = col_dup(st, 0);
+		names[i] = ws_col_dup(st, 0);
 		in.name[i] = names[i];
 		vid[i] = sqlite3_column_int64(st, 1);
 		in.n[i] = sqlite3_column_int64(st, 2);
 		in.conv[i] = sqlite3_column_int64(st, 3);
 		if (!control)
-			control = col_dup(st, 4);
+			control = ws_col_dup(st, 4);
 	}
 	sqlite3_finalize(st);
 	for (int i = 0; i < in.narms; i++)
@@ -510,12 +504,12 @@ int iterate_history(struct workspace *ws, long long run_id, struct iter_history 
 		r->run_id = id;
 		r->parent_run = sqlite3_column_int64(st, 1);
 		r->round = sqlite3_column_int(st, 2);
-		r->feedback = col_dup(st, 3);
-		r->provider = col_dup(st, 4);
-		r->model = col_dup(st, 5);
-		r->status = col_dup(st, 6);
-		r->created_at = col_dup(st, 7);
-		r->prompt_name = col_dup(st, 8);
+		r->feedback = ws_col_dup(st, 3);
+		r->provider = ws_col_dup(st, 4);
+		r->model = ws_col_dup(st, 5);
+		r->status = ws_col_dup(st, 6);
+		r->created_at = ws_col_dup(st, 7);
+		r->prompt_name = ws_col_dup(st, 8);
 		r->prompt_version = sqlite3_column_int(st, 9);
 		r->best = sqlite3_column_type(st, 10) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 10);
 		r->best_rate = sqlite3_column_type(st, 11) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 11);

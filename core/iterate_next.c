@@ -9,12 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *col_dup(sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	return s ? xstrdup((const char *)s) : NULL;
-}
-
 static char *dup_or_null(const char *s) { return s && *s ? xstrdup(s) : NULL; }
 
 void iter_next_clear(struct iter_next *n)
@@ -52,9 +46,9 @@ int iterate_next_spec(struct workspace *ws, const struct iter_winners *w,
 		out->template_name = xasprintf("%s@%d", (const char *)sqlite3_column_text(st, 0),
 		                               sqlite3_column_int(st, 1));
 	else
-		out->prompt_text = col_dup(st, 2);
-	out->row = col_dup(st, 3);
-	out->segment = col_dup(st, 4);
+		out->prompt_text = ws_col_dup(st, 2);
+	out->row = ws_col_dup(st, 3);
+	out->segment = ws_col_dup(st, 4);
 	long long prompt_id = sqlite3_column_int64(st, 5);
 	sqlite3_finalize(st);
 	if (prompt_id) {

@@ -15,12 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *col_dup(sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	return s ? xstrdup((const char *)s) : NULL;
-}
-
 static void fields_from_json(struct wf_variant *v)
 {
 	cJSON *j = cJSON_Parse(v->fields_json);
@@ -84,14 +78,14 @@ int wf_run_load(struct workspace *ws, long long run_id, struct wf_run **out, str
 	r->round = sqlite3_column_int(st, 3);
 	r->prompt_version = sqlite3_column_int(st, 4);
 	r->n_requested = sqlite3_column_int(st, 5);
-	r->prompt_name = col_dup(st, 6);
-	r->provider = col_dup(st, 7);
-	r->model = col_dup(st, 8);
-	r->segment = col_dup(st, 9);
-	r->row_ref = col_dup(st, 10);
-	r->status = col_dup(st, 11);
-	r->feedback = col_dup(st, 12);
-	r->created_at = col_dup(st, 13);
+	r->prompt_name = ws_col_dup(st, 6);
+	r->provider = ws_col_dup(st, 7);
+	r->model = ws_col_dup(st, 8);
+	r->segment = ws_col_dup(st, 9);
+	r->row_ref = ws_col_dup(st, 10);
+	r->status = ws_col_dup(st, 11);
+	r->feedback = ws_col_dup(st, 12);
+	r->created_at = ws_col_dup(st, 13);
 	r->cost = sqlite3_column_double(st, 14);
 	r->tokens_in = (long)sqlite3_column_int64(st, 15);
 	r->tokens_out = (long)sqlite3_column_int64(st, 16);
@@ -130,10 +124,10 @@ int wf_run_load(struct workspace *ws, long long run_id, struct wf_run **out, str
 		v->discarded = sqlite3_column_int(st, 5);
 		v->parse_ok = sqlite3_column_int(st, 6);
 		v->cached = sqlite3_column_int(st, 7);
-		v->fields_json = col_dup(st, 8);
-		v->text = col_dup(st, 9);
-		v->error = col_dup(st, 10);
-		v->note = col_dup(st, 11);
+		v->fields_json = ws_col_dup(st, 8);
+		v->text = ws_col_dup(st, 9);
+		v->error = ws_col_dup(st, 10);
+		v->note = ws_col_dup(st, 11);
 		v->tokens_in = (long)sqlite3_column_int64(st, 12);
 		v->tokens_out = (long)sqlite3_column_int64(st, 13);
 		v->latency_ms = sqlite3_column_double(st, 14);
@@ -169,7 +163,7 @@ int wf_run_load(struct workspace *ws, long long run_id, struct wf_run **out, str
 				v->scores = xreallocarray(v->scores, scap = scap ? scap * 2 : 8, sizeof *v->scores);
 			v->scores[v->nscores].scorer = xstrdup(name);
 			v->scores[v->nscores].value = val;
-			v->scores[v->nscores].detail = col_dup(st, 2);
+			v->scores[v->nscores].detail = ws_col_dup(st, 2);
 			v->nscores++;
 		}
 	}

@@ -166,6 +166,12 @@ int ws_table_exists(struct workspace *ws, const char *name)
 	return found;
 }
 
+char *ws_col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
 char *ws_quote_ident(const char *name)
 {
 	struct sbuf sb = SBUF_INIT;

@@ -47,6 +47,9 @@ int ws_meta_set(struct workspace *ws, const char *key, const char *value, struct
 /* True if a user or internal table of that name exists. */
 int ws_table_exists(struct workspace *ws, const char *name);
 
+/* Column i of the current row as a new string (NULL for SQL NULL); caller frees. */
+char *ws_col_dup(sqlite3_stmt *st, int i);
+
 /* Quote an SQL identifier ("a""b"); caller frees. */
 char *ws_quote_ident(const char *name);
 
