@@ -380,31 +380,12 @@ static void window_reserve(struct browse *b, int n)
 	}
 }
 
-int browse_first(struct browse *b, int page, struct cl_err *err)
+/* Fill the window with the first page of the order (start) or the last one
+ * (rows still in display order), positioned at that end. */
+static int load_edge(struct browse *b, int page, int start, struct cl_err *err)
 {
 	struct rowlist l = {0};
-	char *o = order_text(b, 1);
-	int rc = fetch_sql(b, NULL, o, NULL, 0, page, &l, err);
-	free(o);
-	if (rc) {
-		rowlist_free(b, &l);
-		return -1;
-	}
-	window_clear(b);
-	window_reserve(b, l.n);
-	if (l.n)
-		memcpy(b->rows, l.r, (size_t)l.n * sizeof *l.r);
-	b->nrows = l.n;
-	free(l.r);
-	b->pos_kind = POS_START;
-	b->pos = 0;
-	return 0;
-}
-
-int browse_last(struct browse *b, int page, struct cl_err *err)
-{
-	struct rowlist l = {0};
-	char *o = order_text(b, 0);
+	char *o = order_text(b, start);
 	int rc = fetch_sql(b, NULL, o, NULL, 0, page, &l, err);
 	free(o);
 	if (rc) {
@@ -414,11 +395,23 @@ int browse_last(struct browse *b, int page, struct cl_err *err)
 	window_clear(b);
 	window_reserve(b, l.n);
 	for (int i = 0; i < l.n; i++)
-		b->rows[i] = l.r[l.n - 1 - i];
+		b->rows[i] = l.r[start ? i : l.n - 1 - i];   /* the last page is fetched in reverse order */
 	b->nrows = l.n;
 	free(l.r);
-	b->pos_kind = POS_END;
+	b->pos_kind = start ? POS_START : POS_END;
 	b->pos = 0;
+	return 0;
+}
+
+int browse_first(struct browse *b, int page, struct cl_err *err)
+{
+	return load_edge(b, page, 1, err);
+}
+
+int browse_last(struct browse *b, int page, struct cl_err *err)
+{
+	if (load_edge(b, page, 0, err))
+		return -1;
 	if (b->count >= 0)
 		browse_set_count(b, b->count);
 	return 0;
