@@ -37,6 +37,10 @@ int cli_unknown_opt(const char *cmd, const char *a, const char *valued);
  * '?', padded with spaces. */
 void cli_put_cell(const char *s, size_t w);
 
+/* True when the locale ($LC_ALL, $LC_CTYPE, $LANG) speaks UTF-8; our own
+ * marks fall back to ASCII otherwise. */
+int cli_utf8_locale(void);
+
 /* Print a cJSON value compactly on one line to stdout and free it. */
 void cli_print_json(cJSON *json);
 

@@ -20,21 +20,10 @@ static const char VALUED_OPTS[] = " --table --format --delimiter --where --query
 
 /* ---- output helpers ------------------------------------------------------ */
 
-/* True when the locale speaks UTF-8; otherwise our own marks fall back to ASCII. */
-static int utf8_locale(void)
-{
-	const char *v = getenv("LC_ALL");
-	if (!v || !*v)
-		v = getenv("LC_CTYPE");
-	if (!v || !*v)
-		v = getenv("LANG");
-	return v && (strcasestr(v, "utf-8") || strcasestr(v, "utf8"));
-}
-
 /* The mark for u when the terminal speaks UTF-8, else a for ASCII. */
 static const char *mark(const char *u, const char *a)
 {
-	return utf8_locale() ? u : a;
+	return cli_utf8_locale() ? u : a;
 }
 
 /* 1234567 -> "1,234,567" into buf. */

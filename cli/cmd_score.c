@@ -19,17 +19,6 @@
 #include <unistd.h>
 #include <math.h>
 
-/* True when the locale speaks UTF-8; our own marks fall back to ASCII otherwise. */
-static int utf8_locale(void)
-{
-	const char *v = getenv("LC_ALL");
-	if (!v || !*v)
-		v = getenv("LC_CTYPE");
-	if (!v || !*v)
-		v = getenv("LANG");
-	return v && (strcasestr(v, "utf-8") || strcasestr(v, "utf8"));
-}
-
 /* This file's options that take a value (for cli_unknown_opt). */
 static const char VALUED_OPTS[] = " --channel --lang --fields --segment --brand --weights --batch --provider --table --lambda --rubric ";
 
@@ -498,7 +487,7 @@ static char *eval_snippet(const char *text, int idx, size_t max)
 		size_t k = ts_decode(s + i, n - i, &cp);
 		int cw = cp == '\n' || cp == '\r' || cp == '\t' ? 1 : ts_cp_width(cp);
 		if (w + (size_t)cw > max - 1 && i + k < n) {
-			sbuf_adds(&sb, utf8_locale() ? "…" : "...");
+			sbuf_adds(&sb, cli_utf8_locale() ? "…" : "...");
 			break;
 		}
 		if (cp == '\n' || cp == '\r' || cp == '\t')
@@ -747,7 +736,7 @@ int cmd_predictor(struct cli *cli, int argc, char **argv)
 			       predictor_percentile(p, ctr) * 100);
 			printf("validation: cross-validated Spearman %.2f [95%% CI %.2f, %.2f], %s %.3f, n %zu: %s\n",
 			       predictor_metrics(p)->spearman, predictor_metrics(p)->spearman_lo,
-			       predictor_metrics(p)->spearman_hi, utf8_locale() ? "R²" : "R2",
+			       predictor_metrics(p)->spearman_hi, cli_utf8_locale() ? "R²" : "R2",
 			       predictor_metrics(p)->r2, predictor_metrics(p)->n,
 			       cJSON_GetObjectItem(m, "verdict")->valuestring);
 			cJSON_Delete(o);
@@ -759,7 +748,7 @@ int cmd_predictor(struct cli *cli, int argc, char **argv)
 		printf("click-rate model on table '%s' (%zu campaigns, %d-fold cross-validation)\n",
 		       predictor_source(p), x->n, x->folds);
 		printf("  Spearman rho  %.3f  [95%% CI %.3f, %.3f]\n", x->spearman, x->spearman_lo, x->spearman_hi);
-		printf("  %s            %.3f\n", utf8_locale() ? "R²" : "R2", x->r2);
+		printf("  %s            %.3f\n", cli_utf8_locale() ? "R²" : "R2", x->r2);
 		printf("  MSE           %.3g  (constant baseline %.3g)\n", x->mse, x->baseline_mse);
 		printf("  verdict       %s\n", cJSON_GetObjectItem(m, "verdict")->valuestring);
 		cJSON_Delete(m);

@@ -97,6 +97,16 @@ void cli_put_cell(const char *s, size_t w)
 		putchar(' ');
 }
 
+int cli_utf8_locale(void)
+{
+	const char *v = getenv("LC_ALL");
+	if (!v || !*v)
+		v = getenv("LC_CTYPE");
+	if (!v || !*v)
+		v = getenv("LANG");
+	return v && (strcasestr(v, "utf-8") || strcasestr(v, "utf8"));
+}
+
 void cli_print_json(cJSON *json)
 {
 	char *s = cJSON_PrintUnformatted(json);
