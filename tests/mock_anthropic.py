@@ -26,17 +26,7 @@ class Handler(mock_openai.Handler):
             self.write(self.send_all(400, json.dumps({"type": "error", "error": {
                 "type": "invalid_request_error", "message": "bad JSON"}})))
             return
-        text = self.request_text(req)
-        d = mock_openai.parse_directives(text)
-        d.update(mock_openai.parse_directives("[mock:" + self.headers.get("X-Mock", "") + "]"))
-        key = json.dumps(sorted(d.items()))
-        with st.lock:
-            st.log.append({"seq": seq, "path": self.path, "headers": dict(self.headers.items()),
-                           "body": req})
-            hits = st.counters.get(key, 0) + 1
-            st.counters[key] = hits
-        times = int(d.get("times", "0") or 0)
-        active = times == 0 or hits <= times
+        text, d, hits, active = self.note_request(req, seq)
         latency = float(d.get("latency", st.latency_ms)) / 1000.0
         if latency > 0:
             mock_openai.time.sleep(latency)

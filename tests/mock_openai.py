@@ -192,14 +192,11 @@ class Handler(BaseHTTPRequestHandler):
             parts.append(c if isinstance(c, str) else json.dumps(c))
         return "\n".join(parts)
 
-    def handle_completion(self, raw, seq):
+    def note_request(self, req, seq):
+        """Log req and read its [mock:...] directives (and the X-Mock header's).
+        Returns (text, directives, hits, active): hits counts the requests with
+        these directives so far, active is false once times=N is used up."""
         st = self.server.state
-        try:
-            req = json.loads(raw or b"{}")
-        except ValueError:
-            self.write(self.send_all(500, json.dumps(
-                {"error": {"code": 500, "message": "Failed to parse JSON", "type": "server_error"}})))
-            return
         text = self.request_text(req)
         d = parse_directives(text)
         d.update(parse_directives("[mock:" + self.headers.get("X-Mock", "") + "]"))
@@ -211,6 +208,17 @@ class Handler(BaseHTTPRequestHandler):
             st.counters[key] = hits
         times = int(d.get("times", "0") or 0)
         active = times == 0 or hits <= times
+        return text, d, hits, active
+
+    def handle_completion(self, raw, seq):
+        st = self.server.state
+        try:
+            req = json.loads(raw or b"{}")
+        except ValueError:
+            self.write(self.send_all(500, json.dumps(
+                {"error": {"code": 500, "message": "Failed to parse JSON", "type": "server_error"}})))
+            return
+        text, d, hits, active = self.note_request(req, seq)
         latency = float(d.get("latency", st.latency_ms)) / 1000.0
         if "slow_after" in d and hits > int(d["slow_after"]):
             latency = float(d.get("slow_ms", "5000")) / 1000.0
