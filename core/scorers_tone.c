@@ -3,6 +3,7 @@
 #include "core/scorers.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,21 @@ static cJSON *hit_json(const struct score_ctx *ctx, const struct lex_hit *h)
 static int has(const struct lex_hit *h, enum lex_cat c)
 {
 	return (h->e->flags >> c) & 1u;
+}
+
+/* How many hits are of category c; the first max of them are listed in arr
+ * (when arr is not NULL). */
+static size_t count_hits(const struct score_ctx *ctx, enum lex_cat c, size_t max, cJSON *arr)
+{
+	const struct lex_hits *hs = ctx->hits;
+	size_t n = 0;
+	for (size_t i = 0; i < hs->n; i++)
+		if (has(&hs->v[i], c)) {
+			n++;
+			if (arr && n <= max)
+				cJSON_AddItemToArray(arr, hit_json(ctx, &hs->v[i]));
+		}
+	return n;
 }
 
 /* ---- sentiment ---- */
@@ -126,16 +142,8 @@ const struct scorer_type scorer_cta = {
 static int score_urgency(const struct scorer_type *self, const struct score_ctx *ctx,
                          double *value, cJSON **detail, struct cl_err *err)
 {
-	const struct lex_hits *hs = ctx->hits;
-	size_t n = 0;
 	cJSON *d = ctx->want_detail ? cJSON_CreateObject() : NULL;
-	cJSON *arr = d ? cJSON_AddArrayToObject(d, "found") : NULL;
-	for (size_t i = 0; i < hs->n; i++)
-		if (has(&hs->v[i], LX_URGENCY)) {
-			n++;
-			if (arr)
-				cJSON_AddItemToArray(arr, hit_json(ctx, &hs->v[i]));
-		}
+	size_t n = count_hits(ctx, LX_URGENCY, SIZE_MAX, d ? cJSON_AddArrayToObject(d, "found") : NULL);
 	*value = n == 0 ? 0.3 : n == 1 ? 0.8 : n == 2 ? 1.0 : 0.6;
 	if (d) {
 		cJSON_AddNumberToObject(d, "count", (double)n);
@@ -165,16 +173,8 @@ static int has_merge_tag(const char *s)
 static int score_personalisation(const struct scorer_type *self, const struct score_ctx *ctx,
                                  double *value, cJSON **detail, struct cl_err *err)
 {
-	const struct lex_hits *hs = ctx->hits;
-	size_t n = 0;
 	cJSON *d = ctx->want_detail ? cJSON_CreateObject() : NULL;
-	cJSON *arr = d ? cJSON_AddArrayToObject(d, "found") : NULL;
-	for (size_t i = 0; i < hs->n; i++)
-		if (has(&hs->v[i], LX_PERSONAL)) {
-			n++;
-			if (arr && n <= 10)
-				cJSON_AddItemToArray(arr, hit_json(ctx, &hs->v[i]));
-		}
+	size_t n = count_hits(ctx, LX_PERSONAL, 10, d ? cJSON_AddArrayToObject(d, "found") : NULL);
 	int tag = has_merge_tag(ctx->ts->lower);
 	double v = tag ? 1.0 : n == 0 ? 0.2 : n == 1 ? 0.7 : n == 2 ? 0.8 : 0.9;
 	*value = v;
