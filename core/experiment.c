@@ -757,8 +757,8 @@ int exp_load(struct workspace *ws, const char *name, struct exp_meta *meta,
 		const char *an = (const char *)sqlite3_column_text(st, 0);
 		const char *day = (const char *)sqlite3_column_text(st, 1);
 		int64_t clicks = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4);
-		double rev = sqlite3_column_type(st, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 5);
-		double rev2 = sqlite3_column_type(st, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 6);
+		double rev = ws_col_real(st, 5);
+		double rev2 = ws_col_real(st, 6);
 		if (exp_data_add(d, an ? an : "?", day, sqlite3_column_int64(st, 2),
 		                 sqlite3_column_int64(st, 3), clicks, rev, rev2, err)) {
 			sqlite3_finalize(st);

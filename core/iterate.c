@@ -511,8 +511,8 @@ int iterate_history(struct workspace *ws, long long run_id, struct iter_history 
 		r->created_at = ws_col_dup(st, 7);
 		r->prompt_name = ws_col_dup(st, 8);
 		r->prompt_version = sqlite3_column_int(st, 9);
-		r->best = sqlite3_column_type(st, 10) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 10);
-		r->best_rate = sqlite3_column_type(st, 11) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 11);
+		r->best = ws_col_real(st, 10);
+		r->best_rate = ws_col_real(st, 11);
 		r->nvariants = (size_t)sqlite3_column_int64(st, 12);
 	}
 	sqlite3_finalize(st);
@@ -548,7 +548,7 @@ int iterate_history(struct workspace *ws, long long run_id, struct iter_history 
 		v->idx = sqlite3_column_int(st, 4);
 		v->starred = sqlite3_column_int(st, 5);
 		v->discarded = sqlite3_column_int(st, 6);
-		v->composite = sqlite3_column_type(st, 7) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 7);
+		v->composite = ws_col_real(st, 7);
 		v->summary = summary_of((const char *)sqlite3_column_text(st, 8),
 		                        (const char *)sqlite3_column_text(st, 9));
 		/* parents: parent_id first, then the others from cl_variant_parents */

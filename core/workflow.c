@@ -152,7 +152,7 @@ int wf_run_load(struct workspace *ws, long long run_id, struct wf_run **out, str
 		sqlite3_bind_int64(st, 1, v->id);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *name = (const char *)sqlite3_column_text(st, 0);
-			double val = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 1);
+			double val = ws_col_real(st, 1);
 			if (!name)
 				continue;
 			if (strcmp(name, ITERATE_COMPOSITE) == 0) {

@@ -50,6 +50,9 @@ int ws_table_exists(struct workspace *ws, const char *name);
 /* Column i of the current row as a new string (NULL for SQL NULL); caller frees. */
 char *ws_col_dup(sqlite3_stmt *st, int i);
 
+/* Column i of the current row as a double, NAN for SQL NULL. */
+double ws_col_real(sqlite3_stmt *st, int i);
+
 /* Quote an SQL identifier ("a""b"); caller frees. */
 char *ws_quote_ident(const char *name);
 
